@@ -1,0 +1,54 @@
+"""Compare recorded runs: a table grouped by configuration (mean ± sd over seeds), CSV,
+Markdown and a PNG plot; or a paired bootstrap test between two runs.
+
+    python scripts/compare.py experiments/
+    python scripts/compare.py experiments/ --task stance --out reports/
+    python scripts/compare.py --paired experiments/a/RUN experiments/b/RUN
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from framing.compare import collect, filter_runs, paired_test, plot, summarize, to_markdown
+from framing.config import InputError
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", nargs="?", type=Path, default=Path("experiments"))
+    parser.add_argument("--task")
+    parser.add_argument("--data")
+    parser.add_argument("--schema", help="label-set version, e.g. framing-default.v1")
+    parser.add_argument("--out", type=Path, help="folder for compare.csv/.md/.png (default: root)")
+    parser.add_argument("--paired", nargs=2, type=Path, metavar=("RUN_A", "RUN_B"))
+    parser.add_argument("--n-boot", type=int, default=10000)
+    args = parser.parse_args()
+    try:
+        if args.paired:
+            print(json.dumps(paired_test(*args.paired, n_boot=args.n_boot), indent=1))
+            return 0
+        if not args.root.is_dir():
+            raise InputError(f"no such folder: {args.root}")
+        runs = filter_runs(collect(args.root), args.task, args.data, args.schema)
+        summary = summarize(runs)
+    except (InputError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    out = args.out or args.root
+    out.mkdir(parents=True, exist_ok=True)
+    table = to_markdown(summary)
+    summary.to_csv(out / "compare.csv", index=False)
+    (out / "compare.md").write_text(table, encoding="utf-8")
+    plot(summary, out / "compare.png")
+    print(table, end="")
+    print(f"wrote {out / 'compare.csv'}, {out / 'compare.md'}, {out / 'compare.png'}",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

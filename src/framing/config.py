@@ -1,0 +1,149 @@
+"""Typed configuration: dataclass schemas for each Hydra config group, registered in ConfigStore."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
+
+VERSION_BASE = "1.3"
+SHIPPED_MODEL = "shipped:all-MiniLM-L6-v2"
+TASK_LABEL_SETS = {
+    "framing": "frames",
+    "stance": "stances",
+    "attribution": "attribution",
+    "source_type": "source_types",
+}
+
+
+class InputError(ValueError):
+    """Bad input from the user (data, config, paths): reported as one line, never a traceback."""
+
+
+@dataclass
+class TaskConfig:
+    """What to predict: `name` picks the corpus field, `label_set` the schema's labels for it."""
+
+    name: str = MISSING
+    label_set: str = MISSING
+    use_pair: bool = False  # score the claim against a target (text pair)
+    claim_kinds: list[str] = field(default_factory=lambda: ["body"])
+
+    def __post_init__(self) -> None:
+        if self.name not in TASK_LABEL_SETS:
+            raise InputError(f"task.name={self.name!r}; expected one of {list(TASK_LABEL_SETS)}")
+
+
+@dataclass
+class DataConfig:
+    """Where examples come from: the project corpus, or a researcher's CSV/JSONL files."""
+
+    name: str = MISSING
+    kind: str = "corpus"  # corpus | table
+    root: str = "data/corpus"  # corpus: folder with articles/, annotations/, splits.json
+    train: Optional[str] = None  # table: CSV or JSONL file(s)
+    dev: Optional[str] = None
+    test: Optional[str] = None
+    text_column: str = "text"
+    label_column: str = "label"
+    pair_column: Optional[str] = None  # e.g. a target column for stance
+    group_column: Optional[str] = None  # keep rows of one group (article) in one split
+    split_seed: int = 13  # table files without dev/test: seeded stratified split
+    dev_fraction: float = 0.15
+    test_fraction: float = 0.15
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("corpus", "table"):
+            raise InputError(f"data.kind={self.kind!r}; expected 'corpus' or 'table'")
+        if self.kind == "table" and not self.train:
+            raise InputError("data.kind=table needs data.train=<file.csv|file.jsonl>")
+        if not 0 < self.dev_fraction + self.test_fraction < 1:
+            raise InputError("data.dev_fraction + data.test_fraction must lie in (0, 1)")
+
+
+@dataclass
+class SchemaConfig:
+    """A versioned label scheme: label set name -> {label: description used by zero_shot}."""
+
+    name: str = MISSING
+    version: str = MISSING
+    label_sets: dict[str, dict[str, str]] = MISSING
+
+
+@dataclass
+class ModelConfig:
+    """Fields shared by every family; `_target_` names the factory that builds it."""
+
+    _target_: str = MISSING
+    family: str = MISSING
+
+
+@dataclass
+class TfidfLogRegConfig(ModelConfig):
+    ngram_max: int = 2
+    min_df: int = 1
+    max_features: Optional[int] = 50000
+    C: float = 10.0
+    class_weight: Optional[str] = "balanced"
+
+
+@dataclass
+class EncoderConfig(ModelConfig):
+    name: str = SHIPPED_MODEL  # any HF hub name or local path
+    max_length: int = 128
+    batch_size: int = 32
+    device: str = "auto"  # auto | cpu | cuda
+
+
+@dataclass
+class EncoderLogRegConfig(EncoderConfig):
+    C: float = 1.0
+    class_weight: Optional[str] = "balanced"
+
+
+@dataclass
+class FinetuneConfig(EncoderConfig):
+    epochs: float = 4.0
+    max_steps: int = -1  # > 0 caps training steps (a step budget for slow machines)
+    learning_rate: float = 5e-5
+    train_batch_size: int = 16
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+
+
+@dataclass
+class ZeroShotConfig(EncoderConfig):
+    temperature: float = 0.05  # softmax over cosine similarities / temperature
+
+
+@dataclass
+class TrainConfig:
+    """One training run; `name` names its folder under `out_root`."""
+
+    task: TaskConfig = MISSING
+    data: DataConfig = MISSING
+    schema: SchemaConfig = MISSING
+    model: Any = MISSING
+    name: str = MISSING
+    seed: int = 0
+    out_root: str = "experiments"
+    bootstrap: int = 1000  # resamples for the macro-F1 interval
+    save_model: bool = True
+
+
+def register() -> None:
+    """Register the schemas with Hydra's ConfigStore (called by entry points, not on import)."""
+    cs = ConfigStore.instance()
+    cs.store(name="train_schema", node=TrainConfig)
+    cs.store(group="task", name="task_schema", node=TaskConfig)
+    cs.store(group="data", name="data_schema", node=DataConfig)
+    cs.store(group="schema", name="schema_schema", node=SchemaConfig)
+    for name, node in [
+        ("tfidf_logreg_schema", TfidfLogRegConfig),
+        ("encoder_logreg_schema", EncoderLogRegConfig),
+        ("finetune_schema", FinetuneConfig),
+        ("zero_shot_schema", ZeroShotConfig),
+    ]:
+        cs.store(group="model", name=name, node=node)

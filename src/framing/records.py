@@ -1,0 +1,130 @@
+"""Run records: one fresh folder per run, its status, metadata, metrics and predictions.
+
+A folder's `status.json` says running, failed or complete; only complete runs are compared.
+Files are written to a temporary name and renamed, so none is ever half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import time
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+PACKAGES = ("framing", "torch", "transformers", "datasets", "scikit-learn", "hydra-core",
+            "numpy", "safetensors", "spacy")
+STATUS_FILE = "status.json"
+
+
+def write_json(path: Path, obj: object) -> None:
+    tmp = Path(path).with_suffix(".tmp")
+    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def new_run_dir(out_root: str | Path, name: str, job: int | None = None) -> Path:
+    """Create experiments/<name>/<timestamp>[_<job>]; never returns an existing folder."""
+    parent = Path(out_root) / name
+    parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S-%f")
+        path = parent / (stamp if job is None else f"{stamp}_{job}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            time.sleep(0.001)
+
+
+def set_status(run_dir: Path, status: str, **extra: object) -> None:
+    write_json(Path(run_dir) / STATUS_FILE,
+               {"status": status, "time": datetime.now().isoformat(timespec="seconds"), **extra})
+
+
+def git_state(cwd: Path | None = None) -> dict:
+    """Commit and dirty flag of the working tree (None outside a git checkout)."""
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                                 timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": None if status is None else bool(status)}
+
+
+def package_versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def run_metadata(seed: int, device: str, data_fingerprint: str, schema_version: str,
+                 wall_time_s: float) -> dict:
+    """Everything that makes two runs' metrics comparable, besides the config itself."""
+    return {
+        "timestamp": datetime.now().isoformat(timespec="seconds"),
+        "git": git_state(),
+        "seed": seed,
+        "device": device,
+        "data_fingerprint": data_fingerprint,
+        "schema_version": schema_version,
+        "wall_time_s": round(wall_time_s, 2),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": package_versions(),
+    }
+
+
+def write_predictions(path: Path, rows: list[dict]) -> None:
+    tmp = Path(path).with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def prediction_rows(split: str, ids: list[str], texts: list[str], pairs: list[str] | None,
+                    gold: list[str], probs: np.ndarray, labels: list[str]) -> list[dict]:
+    """One JSON row per example: text, gold, predicted label and every label's probability."""
+    rows = []
+    for i, ex_id in enumerate(ids):
+        row = {"split": split, "id": ex_id, "text": texts[i]}
+        if pairs is not None:
+            row["pair"] = pairs[i]
+        row.update(gold=gold[i], predicted=labels[int(np.argmax(probs[i]))],
+                   probs={lab: round(float(p), 6) for lab, p in zip(labels, probs[i])})
+        rows.append(row)
+    return rows
+
+
+def read_predictions(run_dir: Path, split: str = "test") -> list[dict]:
+    path = Path(run_dir) / "predictions.jsonl"
+    with open(path, encoding="utf-8") as f:
+        return [r for r in map(json.loads, f) if r["split"] == split]
+
+
+def find_runs(root: Path) -> list[Path]:
+    """Every complete run folder under `root` (a run folder holds status.json)."""
+    runs = []
+    for status in sorted(Path(root).rglob(STATUS_FILE)):
+        if read_json(status).get("status") == "complete":
+            runs.append(status.parent)
+    return runs
