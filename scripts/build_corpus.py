@@ -2,6 +2,7 @@
 
     python scripts/build_corpus.py                      # every annotation + data/corpus/splits.json
     python scripts/build_corpus.py data/corpus/annotations/x.json   # just these files
+    python scripts/build_corpus.py --stats              # + label counts per split (data card)
 
 Annotators write claim, source-mention and cue texts; this fills in their character offsets.
 """
@@ -13,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from framing.corpus import AnnotationError, load_corpus, read_article, resolve_offsets, split_articles
+from framing.corpus import (AnnotationError, label_counts, load_corpus, read_article,
+                            resolve_offsets, split_articles)
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "corpus"
 SPLIT_SEED = 13
@@ -39,6 +41,7 @@ def resolve_file(path: Path) -> str | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--stats", action="store_true", help="print label counts per split")
     args = parser.parse_args()
     files = args.files or sorted((ROOT / "annotations").glob("*.json"))
     errors = [e for e in map(resolve_file, files) if e]
@@ -55,6 +58,8 @@ def main() -> int:
                    "train": split.train, "dev": split.dev, "test": split.test}
         (ROOT / "splits.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         n_claims = sum(len(d["claims"]) for d in docs)
+        if args.stats:
+            print(label_counts(docs, split))
     print(f"ok: {len(files)} annotation files" + (f", {n_claims} claims" if n_claims else ""))
     return 0
 

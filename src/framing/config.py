@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Optional
 
 from hydra.core.config_store import ConfigStore
@@ -16,6 +17,18 @@ TASK_LABEL_SETS = {
     "attribution": "attribution",
     "source_type": "source_types",
 }
+
+
+# The checkout this package was installed from (editable install), for its data/ and configs/.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def project_path(path: str | Path) -> Path:
+    """A relative path as given if it exists from the working folder, else from the checkout."""
+    p = Path(path)
+    if p.is_absolute() or p.exists() or not (PROJECT_ROOT / p).exists():
+        return p
+    return PROJECT_ROOT / p
 
 
 class InputError(ValueError):

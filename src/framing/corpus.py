@@ -244,3 +244,34 @@ def fingerprint(paths: list[Path]) -> str:
         h.update(Path(p).name.encode())
         h.update(Path(p).read_bytes())
     return h.hexdigest()[:16]
+
+
+def label_counts(docs: list[dict], split: Split) -> str:
+    """Markdown tables of body-claim label counts per split (for the data card)."""
+    where = {aid: name for name in ("train", "dev", "test") for aid in getattr(split, name)}
+    fields = {
+        "frame": lambda c: c["frame"],
+        "stance": lambda c: c["stance"],
+        "source_type": lambda c: c["source_type"] or "unattributed",
+        "implicit": lambda c: "implicit" if c["implicit"] else "explicit or none",
+        "voice": None,
+    }
+    out = []
+    for field, get in fields.items():
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for d in docs:
+            s = where[d["article_id"]]
+            if field == "voice":
+                counts[d["voice"]][s] += 1
+                continue
+            for c in d["claims"]:
+                if c["kind"] == "body":
+                    counts[get(c)][s] += 1
+        unit = "articles" if field == "voice" else "body claims"
+        out.append(f"| {field} ({unit}) | train | dev | test | all |")
+        out.append("|---|---:|---:|---:|---:|")
+        for label in sorted(counts):
+            row = [counts[label][s] for s in ("train", "dev", "test")]
+            out.append(f"| {label} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
+        out.append("")
+    return "\n".join(out)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
-from framing.config import DataConfig, InputError, SchemaConfig, TaskConfig
+from framing.config import DataConfig, InputError, SchemaConfig, TaskConfig, project_path
 from framing.corpus import AnnotationError, fingerprint, load_corpus
 
 log = logging.getLogger(__name__)
@@ -58,12 +58,11 @@ def claim_label(task: str, claim: dict) -> str:
 
 
 def _corpus_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Examples], str]:
-    root = Path(data.root)
+    root = project_path(data.root)
     split_file = root / "splits.json"
     if not root.is_dir() or not split_file.is_file():
         raise InputError(
-            f"corpus not found: {root}/splits.json is missing "
-            "(run from the repository root or set data.root=<folder>)"
+            f"corpus not found: {root}/splits.json is missing (set data.root=<corpus folder>)"
         )
     try:
         docs = {d["article_id"]: d for d in load_corpus(root)}
