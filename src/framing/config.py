@@ -118,9 +118,9 @@ class EncoderLogRegConfig(EncoderConfig):
 
 @dataclass
 class FinetuneConfig(EncoderConfig):
-    epochs: float = 4.0
+    epochs: float = 8.0
     max_steps: int = -1  # > 0 caps training steps (a step budget for slow machines)
-    learning_rate: float = 5e-5
+    learning_rate: float = 1e-4
     train_batch_size: int = 16
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
