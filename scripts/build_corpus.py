@@ -1,6 +1,6 @@
 """Resolve offsets in the corpus annotations, validate them, and write the article split.
 
-    python scripts/build_corpus.py                      # every annotation + data/corpus/splits.json
+    python scripts/build_corpus.py              # every annotation + data/corpus/splits.json
     python scripts/build_corpus.py data/corpus/annotations/x.json   # just these files
     python scripts/build_corpus.py --stats              # + label counts per split (data card)
 
@@ -14,8 +14,14 @@ import json
 import sys
 from pathlib import Path
 
-from framing.corpus import (AnnotationError, label_counts, load_corpus, read_article,
-                            resolve_offsets, split_articles)
+from framing.corpus import (
+    AnnotationError,
+    label_counts,
+    load_corpus,
+    read_article,
+    resolve_offsets,
+    split_articles,
+)
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "corpus"
 SPLIT_SEED = 13
@@ -54,8 +60,13 @@ def main() -> int:
     if not args.files:
         docs = load_corpus(ROOT)
         split = split_articles(docs, seed=SPLIT_SEED)
-        payload = {"seed": split.seed, "stratified_by": "voice",
-                   "train": split.train, "dev": split.dev, "test": split.test}
+        payload = {
+            "seed": split.seed,
+            "stratified_by": "voice",
+            "train": split.train,
+            "dev": split.dev,
+            "test": split.test,
+        }
         (ROOT / "splits.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         n_claims = sum(len(d["claims"]) for d in docs)
         if args.stats:

@@ -45,8 +45,10 @@ def main() -> int:
     (out / "compare.md").write_text(table, encoding="utf-8")
     plot(summary, out / "compare.png")
     print(table, end="")
-    print(f"wrote {out / 'compare.csv'}, {out / 'compare.md'}, {out / 'compare.png'}",
-          file=sys.stderr)
+    print(
+        f"wrote {out / 'compare.csv'}, {out / 'compare.md'}, {out / 'compare.png'}",
+        file=sys.stderr,
+    )
     return 0
 
 

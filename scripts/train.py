@@ -1,8 +1,8 @@
 """Train and score one configuration (or a sweep with -m); prints each run folder last.
 
-    python scripts/train.py
-    python scripts/train.py -m seed=1,2,3 model=tfidf_logreg,encoder_logreg
-    python scripts/train.py experiment=stance_finetune
+python scripts/train.py
+python scripts/train.py -m seed=1,2,3 model=tfidf_logreg,encoder_logreg
+python scripts/train.py experiment=stance_finetune
 """
 
 from __future__ import annotations

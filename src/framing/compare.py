@@ -32,10 +32,18 @@ def collect(root: Path) -> pd.DataFrame:
     for run in records.find_runs(root):
         m = records.read_json(run / "metrics.json")
         cfg = yaml.safe_load((run / "config.yaml").read_text(encoding="utf-8"))
-        row = {"run": str(run), "name": m["name"], "task": m["task"], "family": m["family"],
-               "model_name": m["model_name"] or "", "data": m["data"],
-               "data_fingerprint": m["meta"]["data_fingerprint"],
-               "schema": m["schema_version"], "seed": m["seed"], "config_id": config_id(cfg)}
+        row = {
+            "run": str(run),
+            "name": m["name"],
+            "task": m["task"],
+            "family": m["family"],
+            "model_name": m["model_name"] or "",
+            "data": m["data"],
+            "data_fingerprint": m["meta"]["data_fingerprint"],
+            "schema": m["schema_version"],
+            "seed": m["seed"],
+            "config_id": config_id(cfg),
+        }
         for split in ("dev", "test"):
             row[f"{split}_macro_f1"] = m[split]["macro_f1"]
             row[f"{split}_accuracy"] = m[split]["accuracy"]
@@ -45,8 +53,9 @@ def collect(root: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def filter_runs(df: pd.DataFrame, task: str | None = None, data: str | None = None,
-                schema: str | None = None) -> pd.DataFrame:
+def filter_runs(
+    df: pd.DataFrame, task: str | None = None, data: str | None = None, schema: str | None = None
+) -> pd.DataFrame:
     for col, value in (("task", task), ("data", data), ("schema", schema)):
         if value is not None and not df.empty:
             df = df[df[col] == value]
@@ -60,14 +69,24 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
     """Mean and sd over seeds per configuration (sd is 0 for a single run)."""
     if df.empty:
         raise InputError("no complete runs to compare")
-    agg = df.groupby(GROUP_KEYS, sort=True).agg(
-        name=("name", "first"), model=("model_name", "first"), runs=("run", "count"),
-        seeds=("seed", lambda s: ",".join(str(x) for x in sorted(s))),
-        dev_macro_f1_mean=("dev_macro_f1", "mean"), dev_macro_f1_sd=("dev_macro_f1", "std"),
-        test_macro_f1_mean=("test_macro_f1", "mean"), test_macro_f1_sd=("test_macro_f1", "std"),
-        test_accuracy_mean=("test_accuracy", "mean"), test_accuracy_sd=("test_accuracy", "std"),
-        test_ci_lo=("test_ci_lo", "mean"), test_ci_hi=("test_ci_hi", "mean"),
-    ).reset_index()
+    agg = (
+        df.groupby(GROUP_KEYS, sort=True)
+        .agg(
+            name=("name", "first"),
+            model=("model_name", "first"),
+            runs=("run", "count"),
+            seeds=("seed", lambda s: ",".join(str(x) for x in sorted(s))),
+            dev_macro_f1_mean=("dev_macro_f1", "mean"),
+            dev_macro_f1_sd=("dev_macro_f1", "std"),
+            test_macro_f1_mean=("test_macro_f1", "mean"),
+            test_macro_f1_sd=("test_macro_f1", "std"),
+            test_accuracy_mean=("test_accuracy", "mean"),
+            test_accuracy_sd=("test_accuracy", "std"),
+            test_ci_lo=("test_ci_lo", "mean"),
+            test_ci_hi=("test_ci_hi", "mean"),
+        )
+        .reset_index()
+    )
     sd_cols = [c for c in agg.columns if c.endswith("_sd")]
     agg[sd_cols] = agg[sd_cols].fillna(0.0)
     return agg
@@ -79,15 +98,32 @@ def _pm(mean: float, sd: float) -> str:
 
 def to_markdown(summary: pd.DataFrame) -> str:
     """A paper-ready table, scores in percent (mean ± sd over seeds)."""
-    head = ["task", "family", "config", "data", "schema", "runs", "dev macro-F1", "test macro-F1",
-            "test accuracy", "test macro-F1 95% CI (mean)"]
+    head = [
+        "task",
+        "family",
+        "config",
+        "data",
+        "schema",
+        "runs",
+        "dev macro-F1",
+        "test macro-F1",
+        "test accuracy",
+        "test macro-F1 95% CI (mean)",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in summary.itertuples():
-        cells = [r.task, r.family, r.config_id, r.data, r.schema, str(r.runs),
-                 _pm(r.dev_macro_f1_mean, r.dev_macro_f1_sd),
-                 _pm(r.test_macro_f1_mean, r.test_macro_f1_sd),
-                 _pm(r.test_accuracy_mean, r.test_accuracy_sd),
-                 f"[{100 * r.test_ci_lo:.1f}, {100 * r.test_ci_hi:.1f}]"]
+        cells = [
+            r.task,
+            r.family,
+            r.config_id,
+            r.data,
+            r.schema,
+            str(r.runs),
+            _pm(r.dev_macro_f1_mean, r.dev_macro_f1_sd),
+            _pm(r.test_macro_f1_mean, r.test_macro_f1_sd),
+            _pm(r.test_accuracy_mean, r.test_accuracy_sd),
+            f"[{100 * r.test_ci_lo:.1f}, {100 * r.test_ci_hi:.1f}]",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -104,8 +140,13 @@ def plot(summary: pd.DataFrame, path: Path) -> None:
     for ax, task in zip(axes[0], tasks):
         sub = summary[summary["task"] == task]
         labels = [f"{f}\n{c}" for f, c in zip(sub["family"], sub["config_id"])]
-        ax.bar(range(len(sub)), 100 * sub["test_macro_f1_mean"],
-               yerr=100 * sub["test_macro_f1_sd"], capsize=3, color="#4C72B0")
+        ax.bar(
+            range(len(sub)),
+            100 * sub["test_macro_f1_mean"],
+            yerr=100 * sub["test_macro_f1_sd"],
+            capsize=3,
+            color="#4C72B0",
+        )
         ax.set_xticks(range(len(sub)), labels, rotation=45, ha="right", fontsize=7)
         ax.set_title(task)
         ax.set_ylim(0, 100)
@@ -121,6 +162,12 @@ def paired_test(run_a: Path, run_b: Path, n_boot: int = 10000, seed: int = 0) ->
     if [(r["id"], r["gold"]) for r in a] != [(r["id"], r["gold"]) for r in b]:
         raise InputError(f"{run_a} and {run_b} were not scored on the same test examples")
     labels = records.read_json(Path(run_a) / "metrics.json")["labels"]
-    result = paired_bootstrap([r["gold"] for r in a], [r["predicted"] for r in a],
-                              [r["predicted"] for r in b], labels, n_boot, seed)
+    result = paired_bootstrap(
+        [r["gold"] for r in a],
+        [r["predicted"] for r in a],
+        [r["predicted"] for r in b],
+        labels,
+        n_boot,
+        seed,
+    )
     return {"run_a": str(run_a), "run_b": str(run_b), **result}

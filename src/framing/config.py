@@ -1,10 +1,10 @@
-"""Typed configuration: dataclass schemas for each Hydra config group, registered in ConfigStore."""
+"""Typed configuration: a dataclass schema per Hydra config group, registered in ConfigStore."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
@@ -56,13 +56,13 @@ class DataConfig:
     name: str = MISSING
     kind: str = "corpus"  # corpus | table
     root: str = "data/corpus"  # corpus: folder with articles/, annotations/, splits.json
-    train: Optional[str] = None  # table: CSV or JSONL file(s)
-    dev: Optional[str] = None
-    test: Optional[str] = None
+    train: str | None = None  # table: CSV or JSONL file(s)
+    dev: str | None = None
+    test: str | None = None
     text_column: str = "text"
     label_column: str = "label"
-    pair_column: Optional[str] = None  # e.g. a target column for stance
-    group_column: Optional[str] = None  # keep rows of one group (article) in one split
+    pair_column: str | None = None  # e.g. a target column for stance
+    group_column: str | None = None  # keep rows of one group (article) in one split
     split_seed: int = 13  # table files without dev/test: seeded stratified split
     dev_fraction: float = 0.15
     test_fraction: float = 0.15
@@ -97,9 +97,9 @@ class ModelConfig:
 class TfidfLogRegConfig(ModelConfig):
     ngram_max: int = 2
     min_df: int = 1
-    max_features: Optional[int] = 50000
+    max_features: int | None = 50000
     C: float = 10.0
-    class_weight: Optional[str] = "balanced"
+    class_weight: str | None = "balanced"
 
 
 @dataclass
@@ -113,7 +113,7 @@ class EncoderConfig(ModelConfig):
 @dataclass
 class EncoderLogRegConfig(EncoderConfig):
     C: float = 1.0
-    class_weight: Optional[str] = "balanced"
+    class_weight: str | None = "balanced"
 
 
 @dataclass
@@ -144,6 +144,10 @@ class TrainConfig:
     out_root: str = "experiments"
     bootstrap: int = 1000  # resamples for the macro-F1 interval
     save_model: bool = True
+
+    def __post_init__(self) -> None:
+        if self.bootstrap < 0:
+            raise InputError(f"bootstrap={self.bootstrap}; expected a number of resamples >= 0")
 
 
 def register() -> None:

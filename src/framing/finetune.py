@@ -19,8 +19,14 @@ log = logging.getLogger(__name__)
 class FineTune(Classifier):
     """A transformer with a classification head, all weights trained."""
 
-    def __init__(self, config: FinetuneConfig, labels: list[str], seed: int = 0,
-                 descriptions: dict[str, str] | None = None, weights: str | None = None) -> None:
+    def __init__(
+        self,
+        config: FinetuneConfig,
+        labels: list[str],
+        seed: int = 0,
+        descriptions: dict[str, str] | None = None,
+        weights: str | None = None,
+    ) -> None:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         self.config, self.labels, self.seed = config, list(labels), seed
@@ -28,8 +34,11 @@ class FineTune(Classifier):
         source = weights or config.name
         self.tokenizer = load_pretrained(source, AutoTokenizer)
         self.model = load_pretrained(
-            source, AutoModelForSequenceClassification, num_labels=len(labels),
-            id2label=dict(enumerate(labels)), label2id={lab: i for i, lab in enumerate(labels)},
+            source,
+            AutoModelForSequenceClassification,
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={lab: i for i, lab in enumerate(labels)},
         )
         self.model.to(self.device)
 
@@ -38,8 +47,13 @@ class FineTune(Classifier):
 
     def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
         from datasets import Dataset
-        from transformers import (DataCollatorWithPadding, PrinterCallback, Trainer,
-                                  TrainingArguments, set_seed)
+        from transformers import (
+            DataCollatorWithPadding,
+            PrinterCallback,
+            Trainer,
+            TrainingArguments,
+            set_seed,
+        )
 
         set_seed(self.seed)
         enc = self._encode(texts, pairs)
@@ -48,15 +62,29 @@ class FineTune(Classifier):
         c = self.config
         with tempfile.TemporaryDirectory() as tmp:
             args = TrainingArguments(
-                output_dir=tmp, num_train_epochs=c.epochs, max_steps=c.max_steps,
-                learning_rate=c.learning_rate, per_device_train_batch_size=c.train_batch_size,
-                weight_decay=c.weight_decay, warmup_steps=c.warmup_ratio, seed=self.seed,
-                data_seed=self.seed, use_cpu=self.device.type == "cpu", save_strategy="no",
-                eval_strategy="no", report_to=[], logging_strategy="epoch", disable_tqdm=True,
+                output_dir=tmp,
+                num_train_epochs=c.epochs,
+                max_steps=c.max_steps,
+                learning_rate=c.learning_rate,
+                per_device_train_batch_size=c.train_batch_size,
+                weight_decay=c.weight_decay,
+                warmup_steps=c.warmup_ratio,
+                seed=self.seed,
+                data_seed=self.seed,
+                use_cpu=self.device.type == "cpu",
+                save_strategy="no",
+                eval_strategy="no",
+                report_to=[],
+                logging_strategy="epoch",
+                disable_tqdm=True,
                 dataloader_num_workers=0,
             )
-            trainer = Trainer(model=self.model, args=args, train_dataset=train,
-                              data_collator=DataCollatorWithPadding(self.tokenizer))
+            trainer = Trainer(
+                model=self.model,
+                args=args,
+                train_dataset=train,
+                data_collator=DataCollatorWithPadding(self.tokenizer),
+            )
             trainer.remove_callback(PrinterCallback)  # stdout carries results only
             result = trainer.train()
         log.info("fine-tuned %d steps, train loss %.4f", result.global_step, result.training_loss)
@@ -69,8 +97,14 @@ class FineTune(Classifier):
         bs = self.config.batch_size
         for i in range(0, len(texts), bs):
             second = pairs[i : i + bs] if pairs is not None else None
-            enc = self.tokenizer(texts[i : i + bs], second, padding=True, truncation=True,
-                                 max_length=self.config.max_length, return_tensors="pt")
+            enc = self.tokenizer(
+                texts[i : i + bs],
+                second,
+                padding=True,
+                truncation=True,
+                max_length=self.config.max_length,
+                return_tensors="pt",
+            )
             logits = self.model(**enc.to(self.device)).logits.float()
             out.append(torch.softmax(logits, dim=-1).cpu().numpy())
         return np.concatenate(out)
@@ -82,5 +116,6 @@ class FineTune(Classifier):
     @classmethod
     def load(cls, path: Path) -> FineTune:
         meta = read_meta(path)
-        return cls(FinetuneConfig(**meta["config"]), meta["labels"],
-                   weights=str(Path(path) / "hf"))
+        return cls(
+            FinetuneConfig(**meta["config"]), meta["labels"], weights=str(Path(path) / "hf")
+        )

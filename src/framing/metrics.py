@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_recall_fscore_support,
+)
 
 
 def scored_labels(gold: list[str], pred: list[str], labels: list[str]) -> list[str]:
@@ -49,8 +54,14 @@ def _resample(n: int, n_boot: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
 
 
-def bootstrap_ci(gold: list[str], pred: list[str], labels: list[str], n_boot: int = 1000,
-                 seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+def bootstrap_ci(
+    gold: list[str],
+    pred: list[str],
+    labels: list[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float]:
     """Percentile bootstrap interval of macro-F1, resampling examples with replacement."""
     g, p = _codes(gold, labels), _codes(pred, labels)
     idx = _resample(len(g), n_boot, seed)
@@ -59,12 +70,15 @@ def bootstrap_ci(gold: list[str], pred: list[str], labels: list[str], n_boot: in
     return float(lo), float(hi)
 
 
-def evaluate(gold: list[str], pred: list[str], labels: list[str], n_boot: int = 1000,
-             seed: int = 0) -> dict:
+def evaluate(
+    gold: list[str], pred: list[str], labels: list[str], n_boot: int = 1000, seed: int = 0
+) -> dict:
     """Accuracy, macro-F1 with its 95% interval, per-class P/R/F1 and the confusion matrix."""
     if len(gold) != len(pred) or not gold:
-        raise ValueError(f"need equal, non-zero numbers of gold and predicted labels, "
-                         f"got {len(gold)} and {len(pred)}")
+        raise ValueError(
+            f"need equal, non-zero numbers of gold and predicted labels, "
+            f"got {len(gold)} and {len(pred)}"
+        )
     p, r, f, s = precision_recall_fscore_support(gold, pred, labels=labels, zero_division=0)
     lo, hi = bootstrap_ci(gold, pred, labels, n_boot, seed) if n_boot > 0 else (None, None)
     return {
@@ -74,17 +88,29 @@ def evaluate(gold: list[str], pred: list[str], labels: list[str], n_boot: int = 
         "macro_f1_ci95": [lo, hi],
         "macro_f1_labels": scored_labels(gold, pred, labels),
         "per_class": {
-            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
-                  "support": int(s[i])}
+            lab: {
+                "precision": float(p[i]),
+                "recall": float(r[i]),
+                "f1": float(f[i]),
+                "support": int(s[i]),
+            }
             for i, lab in enumerate(labels)
         },
-        "confusion": {"labels": labels,
-                      "matrix": confusion_matrix(gold, pred, labels=labels).tolist()},
+        "confusion": {
+            "labels": labels,
+            "matrix": confusion_matrix(gold, pred, labels=labels).tolist(),
+        },
     }
 
 
-def paired_bootstrap(gold: list[str], pred_a: list[str], pred_b: list[str], labels: list[str],
-                     n_boot: int = 10000, seed: int = 0) -> dict:
+def paired_bootstrap(
+    gold: list[str],
+    pred_a: list[str],
+    pred_b: list[str],
+    labels: list[str],
+    n_boot: int = 10000,
+    seed: int = 0,
+) -> dict:
     """Paired bootstrap of macro-F1(A) - macro-F1(B) on the same examples.
 
     `p_value` is two-sided: twice the share of resamples whose difference has the opposite sign
@@ -102,5 +128,10 @@ def paired_bootstrap(gold: list[str], pred_a: list[str], pred_b: list[str], labe
     else:
         tail = float(np.mean(deltas >= 0))
     lo, hi = np.percentile(deltas, [2.5, 97.5])
-    return {"n": len(gold), "n_boot": n_boot, "delta_macro_f1": float(observed),
-            "ci95": [float(lo), float(hi)], "p_value": min(1.0, 2 * tail)}
+    return {
+        "n": len(gold),
+        "n_boot": n_boot,
+        "delta_macro_f1": float(observed),
+        "ci95": [float(lo), float(hi)],
+        "p_value": min(1.0, 2 * tail),
+    }

@@ -23,10 +23,11 @@ META_FILE = "classifier.json"
 
 
 class Classifier:
-    """fit / predict_proba / labels / save / load; `pairs` carries a second text (e.g. a target)."""
+    """fit / predict_proba / labels / save / load; `pairs` is a second text (e.g. a target)."""
 
     config: Any
     labels: list[str]
+    device: Any = "cpu"  # where predict_proba runs; transformer families set a torch.device
 
     def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
         raise NotImplementedError
@@ -42,8 +43,13 @@ class Classifier:
     def save(self, path: Path) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        meta = {"family": self.config.family, "target": self.config._target_,
-                "config": asdict(self.config), "labels": self.labels, **self._extra_meta()}
+        meta = {
+            "family": self.config.family,
+            "target": self.config._target_,
+            "config": asdict(self.config),
+            "labels": self.labels,
+            **self._extra_meta(),
+        }
         (path / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         self._save_weights(path)
 
@@ -58,8 +64,9 @@ class Classifier:
         raise NotImplementedError
 
 
-def fit_logreg(x: np.ndarray, y: list[str], labels: list[str], C: float,
-               class_weight: str | None, seed: int) -> LogisticRegression:
+def fit_logreg(
+    x: np.ndarray, y: list[str], labels: list[str], C: float, class_weight: str | None, seed: int
+) -> LogisticRegression:
     """A multinomial logistic regression whose classes follow `labels` order."""
     clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=3000, random_state=seed)
     idx = np.array([labels.index(v) for v in y])
@@ -94,22 +101,32 @@ def join_pair(texts: list[str], pairs: list[str] | None) -> list[str]:
 class TfidfLogReg(Classifier):
     """Word uni/bi-gram TF-IDF features and logistic regression."""
 
-    def __init__(self, config: TfidfLogRegConfig, labels: list[str], seed: int = 0,
-                 descriptions: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config: TfidfLogRegConfig,
+        labels: list[str],
+        seed: int = 0,
+        descriptions: dict[str, str] | None = None,
+    ) -> None:
         self.config, self.labels, self.seed = config, list(labels), seed
         self.vectorizer = self._vectorizer()
         self.clf: LogisticRegression | None = None
 
     def _vectorizer(self, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
         c = self.config
-        return TfidfVectorizer(ngram_range=(1, c.ngram_max), min_df=c.min_df,
-                               max_features=c.max_features, sublinear_tf=True,
-                               vocabulary=vocabulary)
+        return TfidfVectorizer(
+            ngram_range=(1, c.ngram_max),
+            min_df=c.min_df,
+            max_features=c.max_features,
+            sublinear_tf=True,
+            vocabulary=vocabulary,
+        )
 
     def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
         x = self.vectorizer.fit_transform(join_pair(texts, pairs))
-        self.clf = fit_logreg(x, labels, self.labels, self.config.C, self.config.class_weight,
-                              self.seed)
+        self.clf = fit_logreg(
+            x, labels, self.labels, self.config.C, self.config.class_weight, self.seed
+        )
 
     def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
         if self.clf is None:
@@ -144,8 +161,9 @@ def read_meta(path: Path) -> dict:
     return json.loads(f.read_text(encoding="utf-8"))
 
 
-def build_model(config: ModelConfig, labels: list[str], seed: int,
-                descriptions: dict[str, str] | None = None) -> Classifier:
+def build_model(
+    config: ModelConfig, labels: list[str], seed: int, descriptions: dict[str, str] | None = None
+) -> Classifier:
     """Instantiate the family named by `config._target_`."""
     return get_class(config._target_)(config, labels=labels, seed=seed, descriptions=descriptions)
 

@@ -17,8 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-PACKAGES = ("framing", "torch", "transformers", "datasets", "scikit-learn", "hydra-core",
-            "numpy", "safetensors", "spacy")
+PACKAGES = (
+    "framing",
+    "torch",
+    "transformers",
+    "datasets",
+    "scikit-learn",
+    "hydra-core",
+    "numpy",
+    "safetensors",
+    "spacy",
+)
 STATUS_FILE = "status.json"
 
 
@@ -47,16 +56,20 @@ def new_run_dir(out_root: str | Path, name: str, job: int | None = None) -> Path
 
 
 def set_status(run_dir: Path, status: str, **extra: object) -> None:
-    write_json(Path(run_dir) / STATUS_FILE,
-               {"status": status, "time": datetime.now().isoformat(timespec="seconds"), **extra})
+    write_json(
+        Path(run_dir) / STATUS_FILE,
+        {"status": status, "time": datetime.now().isoformat(timespec="seconds"), **extra},
+    )
 
 
 def git_state(cwd: Path | None = None) -> dict:
     """Commit and dirty flag of the working tree (None outside a git checkout)."""
+
     def git(*args: str) -> str | None:
         try:
-            out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                                 timeout=10)
+            out = subprocess.run(
+                ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10
+            )
         except (OSError, subprocess.TimeoutExpired):
             return None
         return out.stdout.strip() if out.returncode == 0 else None
@@ -76,8 +89,9 @@ def package_versions() -> dict[str, str | None]:
     return out
 
 
-def run_metadata(seed: int, device: str, data_fingerprint: str, schema_version: str,
-                 wall_time_s: float) -> dict:
+def run_metadata(
+    seed: int, device: str, data_fingerprint: str, schema_version: str, wall_time_s: float
+) -> dict:
     """Everything that makes two runs' metrics comparable, besides the config itself."""
     return {
         "timestamp": datetime.now().isoformat(timespec="seconds"),
@@ -101,16 +115,26 @@ def write_predictions(path: Path, rows: list[dict]) -> None:
     os.replace(tmp, path)
 
 
-def prediction_rows(split: str, ids: list[str], texts: list[str], pairs: list[str] | None,
-                    gold: list[str], probs: np.ndarray, labels: list[str]) -> list[dict]:
+def prediction_rows(
+    split: str,
+    ids: list[str],
+    texts: list[str],
+    pairs: list[str] | None,
+    gold: list[str],
+    probs: np.ndarray,
+    labels: list[str],
+) -> list[dict]:
     """One JSON row per example: text, gold, predicted label and every label's probability."""
     rows = []
     for i, ex_id in enumerate(ids):
         row = {"split": split, "id": ex_id, "text": texts[i]}
         if pairs is not None:
             row["pair"] = pairs[i]
-        row.update(gold=gold[i], predicted=labels[int(np.argmax(probs[i]))],
-                   probs={lab: round(float(p), 6) for lab, p in zip(labels, probs[i])})
+        row.update(
+            gold=gold[i],
+            predicted=labels[int(np.argmax(probs[i]))],
+            probs={lab: round(float(p), 6) for lab, p in zip(labels, probs[i])},
+        )
         rows.append(row)
     return rows
 
