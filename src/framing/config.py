@@ -114,6 +114,13 @@ class EncoderConfig(ModelConfig):
 class EncoderLogRegConfig(EncoderConfig):
     C: float = 1.0
     class_weight: str | None = "balanced"
+    # text pairs: "cross" encodes (text, pair) together; "concat" embeds each alone and uses
+    # [x, t, x*t], so one pass per claim serves any number of targets
+    pair_mode: str = "cross"
+
+    def __post_init__(self) -> None:
+        if self.pair_mode not in ("cross", "concat"):
+            raise InputError(f"model.pair_mode={self.pair_mode!r}; expected 'cross' or 'concat'")
 
 
 @dataclass

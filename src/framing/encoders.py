@@ -98,6 +98,11 @@ class Encoder:
         return np.concatenate(out)
 
 
+def concat_pair(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Features of a (claim, target) pair from their separate embeddings."""
+    return np.hstack([x, t, x * t])
+
+
 class EncoderLogReg(Classifier):
     """Frozen encoder features, logistic regression head."""
 
@@ -113,16 +118,28 @@ class EncoderLogReg(Classifier):
         self.device = self.encoder.device
         self.clf = None
 
+    def features(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+        """Claim embeddings; with pairs, either one cross-encoded pass over (text, pair) or,
+        for pair_mode=concat, [x, t, x*t] from separately embedded texts and pairs."""
+        if pairs is None or self.config.pair_mode == "cross":
+            return self.encoder.embed(texts, pairs)
+        unique = sorted(set(pairs))
+        t = dict(zip(unique, self.encoder.embed(unique)))
+        return concat_pair(self.encoder.embed(texts), np.stack([t[p] for p in pairs]))
+
     def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
-        x = self.encoder.embed(texts, pairs)
+        x = self.features(texts, pairs)
         self.clf = fit_logreg(
             x, labels, self.labels, self.config.C, self.config.class_weight, self.seed
         )
 
-    def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+    def proba_from_features(self, x: np.ndarray) -> np.ndarray:
         if self.clf is None:
             raise RuntimeError("EncoderLogReg.predict_proba called before fit")
-        return logreg_proba(self.clf, self.encoder.embed(texts, pairs), len(self.labels))
+        return logreg_proba(self.clf, x, len(self.labels))
+
+    def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+        return self.proba_from_features(self.features(texts, pairs))
 
     def _save_weights(self, path: Path) -> None:
         save_file(logreg_tensors(self.clf), str(path / "weights.safetensors"))
