@@ -171,3 +171,14 @@ def register() -> None:
         ("zero_shot_schema", ZeroShotConfig),
     ]:
         cs.store(group="model", name=name, node=node)
+
+
+def compose_train_config(overrides: list[str]) -> TrainConfig:
+    """The TrainConfig that `scripts/train.py <overrides>` would run (Hydra's compose API)."""
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf
+
+    register()
+    with initialize_config_dir(str(PROJECT_ROOT / "configs"), version_base=VERSION_BASE):
+        cfg = compose("train", overrides=overrides)
+    return OmegaConf.to_object(cfg)

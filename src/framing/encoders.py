@@ -6,6 +6,7 @@ schema's label descriptions and picks the nearest one, needing no training data.
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from framing.models import (
     logreg_from_tensors,
     logreg_proba,
     logreg_tensors,
+    meta_config,
     read_meta,
 )
 
@@ -103,6 +105,12 @@ def concat_pair(x: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.hstack([x, t, x * t])
 
 
+@functools.lru_cache(maxsize=4)
+def get_encoder(name: str, max_length: int, batch_size: int, device: str) -> Encoder:
+    """One loaded Encoder per setting, shared by every head that uses it."""
+    return Encoder(name, max_length, batch_size, device)
+
+
 class EncoderLogReg(Classifier):
     """Frozen encoder features, logistic regression head."""
 
@@ -114,7 +122,8 @@ class EncoderLogReg(Classifier):
         descriptions: dict[str, str] | None = None,
     ) -> None:
         self.config, self.labels, self.seed = config, list(labels), seed
-        self.encoder = Encoder(config.name, config.max_length, config.batch_size, config.device)
+        c = config
+        self.encoder = get_encoder(c.name, c.max_length, c.batch_size, c.device)
         self.device = self.encoder.device
         self.clf = None
 
@@ -145,9 +154,9 @@ class EncoderLogReg(Classifier):
         save_file(logreg_tensors(self.clf), str(path / "weights.safetensors"))
 
     @classmethod
-    def load(cls, path: Path) -> EncoderLogReg:
+    def load(cls, path: Path, device: str | None = None) -> EncoderLogReg:
         meta = read_meta(path)
-        obj = cls(EncoderLogRegConfig(**meta["config"]), meta["labels"])
+        obj = cls(meta_config(meta, EncoderLogRegConfig, device), meta["labels"])
         obj.clf = logreg_from_tensors(load_file(str(Path(path) / "weights.safetensors")))
         return obj
 
@@ -167,7 +176,8 @@ class ZeroShot(Classifier):
             raise InputError(f"zero_shot needs a description for every label; missing {missing}")
         self.config, self.labels, self.seed = config, list(labels), seed
         self.descriptions = {lab: descriptions[lab] for lab in labels}
-        self.encoder = Encoder(config.name, config.max_length, config.batch_size, config.device)
+        c = config
+        self.encoder = get_encoder(c.name, c.max_length, c.batch_size, c.device)
         self.device = self.encoder.device
 
     def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
@@ -195,8 +205,10 @@ class ZeroShot(Classifier):
         """The descriptions in classifier.json are all there is to save."""
 
     @classmethod
-    def load(cls, path: Path) -> ZeroShot:
+    def load(cls, path: Path, device: str | None = None) -> ZeroShot:
         meta = read_meta(path)
         return cls(
-            ZeroShotConfig(**meta["config"]), meta["labels"], descriptions=meta["descriptions"]
+            meta_config(meta, ZeroShotConfig, device),
+            meta["labels"],
+            descriptions=meta["descriptions"],
         )

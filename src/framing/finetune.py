@@ -11,7 +11,7 @@ import torch
 
 from framing.config import FinetuneConfig
 from framing.encoders import load_pretrained, resolve_device
-from framing.models import Classifier, read_meta
+from framing.models import Classifier, meta_config, read_meta
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +114,7 @@ class FineTune(Classifier):
         self.tokenizer.save_pretrained(path / "hf")
 
     @classmethod
-    def load(cls, path: Path) -> FineTune:
+    def load(cls, path: Path, device: str | None = None) -> FineTune:
         meta = read_meta(path)
-        return cls(
-            FinetuneConfig(**meta["config"]), meta["labels"], weights=str(Path(path) / "hf")
-        )
+        config = meta_config(meta, FinetuneConfig, device)
+        return cls(config, meta["labels"], weights=str(Path(path) / "hf"))

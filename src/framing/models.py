@@ -60,7 +60,7 @@ class Classifier:
         raise NotImplementedError
 
     @classmethod
-    def load(cls, path: Path) -> Classifier:
+    def load(cls, path: Path, device: str | None = None) -> Classifier:
         raise NotImplementedError
 
 
@@ -143,7 +143,7 @@ class TfidfLogReg(Classifier):
         save_file(tensors, str(path / "weights.safetensors"))
 
     @classmethod
-    def load(cls, path: Path) -> TfidfLogReg:
+    def load(cls, path: Path, device: str | None = None) -> TfidfLogReg:
         meta = read_meta(path)
         obj = cls(TfidfLogRegConfig(**meta["config"]), meta["labels"])
         t = load_file(str(Path(path) / "weights.safetensors"))
@@ -168,9 +168,17 @@ def build_model(
     return get_class(config._target_)(config, labels=labels, seed=seed, descriptions=descriptions)
 
 
-def load_model(path: Path) -> Classifier:
+def meta_config(meta: dict, config_cls: type, device: str | None = None) -> Any:
+    """The saved model config, with `device` replaced when given (auto, cpu or cuda)."""
+    fields = dict(meta["config"])
+    if device is not None and "device" in fields:
+        fields["device"] = device
+    return config_cls(**fields)
+
+
+def load_model(path: Path, device: str | None = None) -> Classifier:
     """Load any saved Classifier; the factory comes from its classifier.json."""
     meta = read_meta(path)
     if not meta.get("target", "").startswith("framing."):
         raise InputError(f"{path}: unknown model factory {meta.get('target')!r}")
-    return get_class(meta["target"]).load(Path(path))
+    return get_class(meta["target"]).load(Path(path), device=device)

@@ -1,0 +1,63 @@
+"""Regenerate the embedded default heads that `scripts/infer.py` uses without a training step.
+
+    python scripts/make_default_model.py
+
+Trains each head with scripts/train.py's code on the corpus train split (encoder_logreg on the
+shipped all-MiniLM-L6-v2; the stance head embeds claim and target separately, pair_mode=concat,
+so one encoder pass per claim serves every target), records each run under experiments/ like
+any other, and copies its config and model (a few kB of safetensors) to
+src/framing/default_model/<task>/ with a note of the run it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+from framing.classify import DEFAULT_MODEL_DIR
+from framing.config import InputError, compose_train_config
+from framing.records import read_json
+from framing.train import run_experiment
+
+HEADS = {
+    "framing": ["task=framing"],
+    "stance": ["task=stance", "model.pair_mode=concat"],
+    "attribution": ["task=attribution"],
+    "source_type": ["task=source_type"],
+}
+
+
+def main() -> int:
+    for task, task_overrides in HEADS.items():
+        overrides = [
+            "model=encoder_logreg",
+            "seed=0",
+            f"name=default_model_{task}",
+            *task_overrides,
+        ]
+        try:
+            run_dir = run_experiment(compose_train_config(overrides), overrides)
+        except InputError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        dest = DEFAULT_MODEL_DIR / task
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(run_dir / "model", dest / "model")
+        shutil.copy(run_dir / "config.yaml", dest / "config.yaml")
+        metrics = read_json(run_dir / "metrics.json")
+        note = {
+            "made_by": "python scripts/make_default_model.py",
+            "run": str(run_dir),
+            "git": metrics["meta"]["git"],
+            "data_fingerprint": metrics["meta"]["data_fingerprint"],
+            "dev_macro_f1": metrics["dev"]["macro_f1"],
+            "test_macro_f1": metrics["test"]["macro_f1"],
+        }
+        (dest / "SOURCE.json").write_text(json.dumps(note, indent=1) + "\n", encoding="utf-8")
+        print(f"{task}: {dest} from {run_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Classifier heads for the article pipeline: stance, frame (and learned attribution) per claim.
+
+A head is a recorded run folder (its config.yaml names the task; model/ holds the Classifier).
+Heads on the same frozen encoder share one encoder pass per claim; a stance head in
+pair_mode=concat then scores any number of targets from that pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from framing.config import InputError
+from framing.encoders import EncoderLogReg, concat_pair
+from framing.models import Classifier, load_model
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
+
+
+@dataclass
+class Head:
+    """One task's classifier and what it was trained for."""
+
+    task: str
+    use_pair: bool
+    model: Classifier
+    run_dir: Path
+
+
+def load_head(run_dir: str | Path, device: str | None = None) -> Head:
+    """Load a head from a run folder (config.yaml + model/), e.g. any folder under experiments/."""
+    run_dir = Path(run_dir)
+    cfg_file, model_dir = run_dir / "config.yaml", run_dir / "model"
+    if not cfg_file.is_file() or not model_dir.is_dir():
+        raise InputError(
+            f"model_dir={run_dir} is not a recorded run with a saved model "
+            "(expected config.yaml and model/ inside)"
+        )
+    task = yaml.safe_load(cfg_file.read_text(encoding="utf-8"))["task"]
+    return Head(task["name"], bool(task["use_pair"]), load_model(model_dir, device), run_dir)
+
+
+def load_heads(
+    model_dirs: list[str] | None = None, device: str | None = None, tasks: tuple = ()
+) -> dict[str, Head]:
+    """The embedded default heads for `tasks`, each replaced by a given run of the same task."""
+    heads = {}
+    for task in tasks:
+        default = DEFAULT_MODEL_DIR / task
+        if default.is_dir():
+            heads[task] = load_head(default, device)
+    for run_dir in model_dirs or []:
+        head = load_head(run_dir, device)
+        heads[head.task] = head
+    missing = [t for t in tasks if t not in heads]
+    if missing:
+        raise InputError(
+            f"no model for {missing}: run `python scripts/make_default_model.py` "
+            "or pass model_dir=<run folder>"
+        )
+    return heads
+
+
+def _shared_features(heads: dict[str, Head], texts: list[str]) -> tuple[object, np.ndarray]:
+    """Embed the claims once with the encoder the EncoderLogReg heads share (if any)."""
+    encoders = {
+        id(h.model.encoder): h.model.encoder
+        for h in heads.values()
+        if isinstance(h.model, EncoderLogReg)
+    }
+    if len(encoders) != 1:
+        return None, np.zeros((0, 0))
+    encoder = next(iter(encoders.values()))
+    return encoder, encoder.embed(texts)
+
+
+def predict(
+    heads: dict[str, Head], texts: list[str], targets: list[str]
+) -> dict[str, list[dict[str, float]]]:
+    """Probabilities per head: task -> one {label: p} per text; pair tasks get `task@target`.
+
+    The first target is also reported under the plain task name.
+    """
+    if not texts:
+        return {}
+    encoder, x = _shared_features(heads, texts)
+    out: dict[str, list[dict[str, float]]] = {}
+    for task, head in heads.items():
+        model = head.model
+        shared = isinstance(model, EncoderLogReg) and model.encoder is encoder
+        for target in targets if head.use_pair else [None]:
+            if not shared:
+                pairs = [target] * len(texts) if target is not None else None
+                probs = model.predict_proba(texts, pairs)
+            elif target is None:
+                probs = model.proba_from_features(x)
+            elif model.config.pair_mode == "concat":
+                t = encoder.embed([target])[0]
+                probs = model.proba_from_features(concat_pair(x, np.tile(t, (len(x), 1))))
+            else:
+                probs = model.predict_proba(texts, [target] * len(texts))
+            rows = [dict(zip(model.labels, map(float, p))) for p in probs]
+            key = task if target is None else f"{task}@{target}"
+            out[key] = rows
+            if target == targets[0]:
+                out[task] = rows
+    return out
