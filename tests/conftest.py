@@ -17,6 +17,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Runs record `git status`; never let that take the index lock others may be committing under.
+os.environ.setdefault("GIT_OPTIONAL_LOCKS", "0")
 
 from hydra import compose, initialize_config_dir  # noqa: E402
 from omegaconf import DictConfig, OmegaConf  # noqa: E402
@@ -63,9 +65,14 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
     assert tokenizer.unk_token_id not in ids, "the tiny vocab must cover the test sentences"
 
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(VOCAB), hidden_size=32, num_hidden_layers=2,
-                        num_attention_heads=2, intermediate_size=37,
-                        max_position_embeddings=128)
+    config = BertConfig(
+        vocab_size=len(VOCAB),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=37,
+        max_position_embeddings=128,
+    )
     model_dir = root / "model"
     BertModel(config).save_pretrained(model_dir)
     tokenizer.save_pretrained(model_dir)
@@ -91,8 +98,14 @@ def table_rows(n_docs: int = 12, per_doc: int = 5, seed: int = 0) -> list[dict]:
             label = TABLE_LABELS[(d + k) % len(TABLE_LABELS)]
             words = rng.sample(LABEL_WORDS[label], 3) + rng.sample(FILLER, 3)
             rng.shuffle(words)
-            rows.append({"text": " ".join(words) + ".", "label": label, "doc": f"doc{d:02d}",
-                         "target": "military cooperation"})
+            rows.append(
+                {
+                    "text": " ".join(words) + ".",
+                    "label": label,
+                    "doc": f"doc{d:02d}",
+                    "target": "military cooperation",
+                }
+            )
     return rows
 
 
@@ -114,53 +127,62 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     """60 rows, 3 frame labels, a `doc` group and a `target` column, as CSV and as JSONL."""
     root = tmp_path_factory.mktemp("table")
     rows = table_rows()
-    return SimpleNamespace(rows=rows, csv=write_table(root / "frames.csv", rows),
-                           jsonl=write_table(root / "frames.jsonl", rows))
+    return SimpleNamespace(
+        rows=rows,
+        csv=write_table(root / "frames.csv", rows),
+        jsonl=write_table(root / "frames.jsonl", rows),
+    )
 
 
 # --------------------------------------------------------------------------- a tiny corpus
 
 # Each article fills the same claim templates with its own names, so every article carries
 # every frame, stance and source type and any article split keeps all labels in training.
-ARTICLES = [
-    dict(article_id="north_01", voice="north_state", outlet="Harbor Wire", place="Portville",
-         person="Zhang Wei", short="Zhang", org="the defence ministry", author="Mira Castell"),
-    dict(article_id="north_02", voice="north_state", outlet="Harbor Wire", place="Eastbay",
-         person="Li Ming", short="Li", org="the navy", author="Oren Vale"),
-    dict(article_id="north_03", voice="north_state", outlet="Morning Post", place="Kelso",
-         person="Chen Bo", short="Chen", org="the defence ministry", author="Ada Quill"),
-    dict(article_id="south_01", voice="south_press", outlet="Southern Daily", place="Marrow",
-         person="Ana Ruiz", short="Ruiz", org="the foreign ministry", author="Tom Reyes"),
-    dict(article_id="south_02", voice="south_press", outlet="Southern Daily", place="Tivra",
-         person="Kofi Mensah", short="Mensah", org="the navy", author="Lena Ortiz"),
-    dict(article_id="south_03", voice="south_press", outlet="Coast Herald", place="Belmar",
-         person="Ravi Nair", short="Nair", org="the defence ministry", author="Ines Moura"),
-    dict(article_id="west_01", voice="west_wire", outlet="Meridian", place="Halden",
-         person="John Park", short="Park", org="the Pentagon", author="Sam Hale"),
-    dict(article_id="west_02", voice="west_wire", outlet="Meridian", place="Oslo",
-         person="Eva Lund", short="Lund", org="the Pentagon", author="Kim Berg"),
-    dict(article_id="west_03", voice="west_wire", outlet="Atlantic Times", place="Brest",
-         person="Paul Roy", short="Roy", org="the navy", author="Jude Finch"),
-]
+ARTICLE_KEYS = ("article_id", "voice", "outlet", "place", "person", "short", "org", "author")
+# fmt: off
+ARTICLES = [dict(zip(ARTICLE_KEYS, row)) for row in [
+    ("north_01", "north_state", "Harbor Wire", "Portville", "Zhang Wei", "Zhang",
+     "the defence ministry", "Mira Castell"),
+    ("north_02", "north_state", "Harbor Wire", "Eastbay", "Li Ming", "Li", "the navy",
+     "Oren Vale"),
+    ("north_03", "north_state", "Morning Post", "Kelso", "Chen Bo", "Chen",
+     "the defence ministry", "Ada Quill"),
+    ("south_01", "south_press", "Southern Daily", "Marrow", "Ana Ruiz", "Ruiz",
+     "the foreign ministry", "Tom Reyes"),
+    ("south_02", "south_press", "Southern Daily", "Tivra", "Kofi Mensah", "Mensah", "the navy",
+     "Lena Ortiz"),
+    ("south_03", "south_press", "Coast Herald", "Belmar", "Ravi Nair", "Nair",
+     "the defence ministry", "Ines Moura"),
+    ("west_01", "west_wire", "Meridian", "Halden", "John Park", "Park", "the Pentagon",
+     "Sam Hale"),
+    ("west_02", "west_wire", "Meridian", "Oslo", "Eva Lund", "Lund", "the Pentagon", "Kim Berg"),
+    ("west_03", "west_wire", "Atlantic Times", "Brest", "Paul Roy", "Roy", "the navy",
+     "Jude Finch"),
+]]
+CLAIM_KEYS = ("text", "attributed", "implicit", "source", "source_mention", "source_type", "cue",
+              "stance", "frame")
 CLAIM_TEMPLATES = [
-    # (text, attributed, implicit, source, source_mention, source_type, cue, stance, frame)
     ("The two navies began a joint drill near {place} on Monday, {org} said.",
      True, False, "{org}", "{org}", "named_organization", "said", "neutral", "neutral_report"),
     ("{person}, a naval expert, told {outlet} that the drill was routine and aimed at no "
-     "third party.", True, False, "{person}", "{person}", "named_person", "told {outlet}",
-     "favor", "defensive_cooperation"),
-    ("“Such drills are normal,” {short} said.", True, False, "{person}", "{short}",
-     "named_person", "said", "favor", "defensive_cooperation"),
-    ("“They will continue next year.”", True, True, "{person}", None, "named_person", None,
-     "neutral", "neutral_report"),
+     "third party.",
+     True, False, "{person}", "{person}", "named_person", "told {outlet}", "favor",
+     "defensive_cooperation"),
+    ("“Such drills are normal,” {short} said.",
+     True, False, "{person}", "{short}", "named_person", "said", "favor",
+     "defensive_cooperation"),
+    ("“They will continue next year.”",  # the quote goes on: implicit, no cue of its own
+     True, True, "{person}", None, "named_person", None, "neutral", "neutral_report"),
     ("Critics said the drill was a dangerous show of force that raises the risk of war.",
      True, False, "Critics", "Critics", "unnamed", "said", "against", "threat"),
     ("According to a joint statement, the partnership deters hegemony and builds a multipolar "
-     "world.", True, False, "a joint statement", "a joint statement", "document",
-     "According to", "favor", "counter_hegemony"),
-    ("Western media again spread groundless accusations about the drill.", False, False, None,
-     None, None, None, "favor", "western_hostility"),
+     "world.",
+     True, False, "a joint statement", "a joint statement", "document", "According to",
+     "favor", "counter_hegemony"),
+    ("Western media again spread groundless accusations about the drill.",
+     False, False, None, None, None, None, "favor", "western_hostility"),
 ]
+# fmt: on
 CORPUS_TARGET = "China-Russia military cooperation"
 
 
@@ -170,24 +192,36 @@ def make_article(spec: dict) -> tuple[str, dict]:
     claims = [fill(t[0]) for t in CLAIM_TEMPLATES]
     headline = f"Navies hold joint drill near {spec['place']}"
     dateline = f"{spec['place'].upper()}, May 2 ({spec['outlet']}) -"
-    text = (f"{headline}\nBy {spec['author']}\n\n{dateline} {claims[0]}\n\n"
-            f"{claims[1]} {claims[2]} {claims[3]}\n\n{claims[4]}\n\nOutlook\n\n"
-            f"{claims[5]} {claims[6]}\n")
-    segments = [("headline", headline), ("byline", f"By {spec['author']}"),
-                ("dateline", dateline), ("body", claims[0]),
-                ("body", " ".join(claims[1:4])), ("body", claims[4]), ("subhead", "Outlook"),
-                ("body", " ".join(claims[5:7]))]
-    keys = ("text", "attributed", "implicit", "source", "source_mention", "source_type", "cue",
-            "stance", "frame")
-    body = [dict(zip(keys, (fill(v) if isinstance(v, str) else v for v in t)), kind="body")
-            for t in CLAIM_TEMPLATES]
-    head = dict(text=headline, kind="headline", attributed=False, implicit=False, source=None,
-                source_mention=None, source_type=None, cue=None, stance="neutral",
-                frame="neutral_report")
-    ann = {"article_id": spec["article_id"], "voice": spec["voice"], "outlet": spec["outlet"],
-           "target": CORPUS_TARGET,
-           "segments": [{"kind": k, "text": t} for k, t in segments],
-           "claims": [head, *body]}
+    text = (
+        f"{headline}\nBy {spec['author']}\n\n{dateline} {claims[0]}\n\n"
+        f"{claims[1]} {claims[2]} {claims[3]}\n\n{claims[4]}\n\nOutlook\n\n"
+        f"{claims[5]} {claims[6]}\n"
+    )
+    segments = [
+        ("headline", headline),
+        ("byline", f"By {spec['author']}"),
+        ("dateline", dateline),
+        ("body", claims[0]),
+        ("body", " ".join(claims[1:4])),
+        ("body", claims[4]),
+        ("subhead", "Outlook"),
+        ("body", " ".join(claims[5:7])),
+    ]
+    body = [
+        dict(zip(CLAIM_KEYS, (fill(v) if isinstance(v, str) else v for v in t)), kind="body")
+        for t in CLAIM_TEMPLATES
+    ]
+    unattributed = dict.fromkeys(("source", "source_mention", "source_type", "cue"))
+    head = dict(text=headline, kind="headline", attributed=False, implicit=False,
+                **unattributed, stance="neutral", frame="neutral_report")  # fmt: skip
+    ann = {
+        "article_id": spec["article_id"],
+        "voice": spec["voice"],
+        "outlet": spec["outlet"],
+        "target": CORPUS_TARGET,
+        "segments": [{"kind": k, "text": t} for k, t in segments],
+        "claims": [head, *body],
+    }
     return text, ann
 
 
@@ -201,11 +235,17 @@ def write_corpus(root: Path, specs: list[dict] = ARTICLES, split_seed: int = 13)
         (root / "articles" / f"{spec['article_id']}.txt").write_text(text, encoding="utf-8")
         resolved = resolve_offsets(text, ann)
         (root / "annotations" / f"{spec['article_id']}.json").write_text(
-            json.dumps(resolved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            json.dumps(resolved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         docs.append(resolved)
     split = split_articles(docs, seed=split_seed)
-    payload = {"seed": split.seed, "stratified_by": "voice", "train": split.train,
-               "dev": split.dev, "test": split.test}
+    payload = {
+        "seed": split.seed,
+        "stratified_by": "voice",
+        "train": split.train,
+        "dev": split.dev,
+        "test": split.test,
+    }
     (root / "splits.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     return root
 

@@ -9,8 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from framing.corpus import (FRAMES, SOURCE_TYPES, STANCES, AnnotationError, load_corpus,
-                            resolve_offsets, split_articles, validate)
+from framing.corpus import (
+    FRAMES,
+    SOURCE_TYPES,
+    STANCES,
+    AnnotationError,
+    load_corpus,
+    resolve_offsets,
+    split_articles,
+    validate,
+)
 
 REAL_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 
@@ -47,57 +55,147 @@ SEGMENTS = [
     ("dateline", "Published: May 3, 2024 08:15 AM"),
     ("caption", "A frigate leaves port on Monday. Photo: Harbor Wire"),
     ("dateline", "PORTVILLE, May 2 (Harbor Wire) -"),
-    ("body", "The two navies began a five-day drill on Monday, the defence ministry said. "
-             "Zhang Wei, a naval analyst, told the Harbor Wire that the drill was routine."),
-    ("body", "“The drill is not aimed at any third party,” Zhang said. The exercise, he added, "
-             "will continue next year."),
+    (
+        "body",
+        "The two navies began a five-day drill on Monday, the defence ministry said. "
+        "Zhang Wei, a naval analyst, told the Harbor Wire that the drill was routine.",
+    ),
+    (
+        "body",
+        "“The drill is not aimed at any third party,” Zhang said. The exercise, he added, "
+        "will continue next year.",
+    ),
     ("subhead", "Calm seas ahead"),
-    ("body", "According to the navy, eight ships took part. The drill raises the risk of "
-             "conflict, Radio Nord reported."),
-    ("body", "“The partnership is defensive,” reads the statement. “It will keep the sea lanes "
-             "safe.”"),
+    (
+        "body",
+        "According to the navy, eight ships took part. The drill raises the risk of "
+        "conflict, Radio Nord reported.",
+    ),
+    (
+        "body",
+        "“The partnership is defensive,” reads the statement. “It will keep the sea lanes safe.”",
+    ),
     ("body", "Observers say the drill is a show of strength. The ships will return on Friday."),
 ]
 
 
-def claim(text: str, kind: str = "body", source: str | None = None, mention: str | None = None,
-          source_type: str | None = None, cue: str | None = None, implicit: bool = False,
-          stance: str = "neutral", frame: str = "neutral_report") -> dict:
-    return {"text": text, "kind": kind, "attributed": source is not None, "implicit": implicit,
-            "source": source, "source_mention": mention, "source_type": source_type,
-            "cue": cue, "stance": stance, "frame": frame}
+def claim(
+    text: str,
+    kind: str = "body",
+    source: str | None = None,
+    mention: str | None = None,
+    source_type: str | None = None,
+    cue: str | None = None,
+    implicit: bool = False,
+    stance: str = "neutral",
+    frame: str = "neutral_report",
+) -> dict:
+    return {
+        "text": text,
+        "kind": kind,
+        "attributed": source is not None,
+        "implicit": implicit,
+        "source": source,
+        "source_mention": mention,
+        "source_type": source_type,
+        "cue": cue,
+        "stance": stance,
+        "frame": frame,
+    }
 
 
 FAVOR = dict(stance="favor", frame="defensive_cooperation")
 CLAIMS = [
     claim("Navies hold joint drill near Portville", kind="headline"),
     # said, with the source named in the same sentence
-    claim("The two navies began a five-day drill on Monday, the defence ministry said.",
-          "body", "the defence ministry", "the defence ministry", "named_organization", "said"),
+    claim(
+        "The two navies began a five-day drill on Monday, the defence ministry said.",
+        "body",
+        "the defence ministry",
+        "the defence ministry",
+        "named_organization",
+        "said",
+    ),
     # told X that
-    claim("Zhang Wei, a naval analyst, told the Harbor Wire that the drill was routine.",
-          "body", "Zhang Wei", "Zhang Wei", "named_person", "told the Harbor Wire", **FAVOR),
+    claim(
+        "Zhang Wei, a naval analyst, told the Harbor Wire that the drill was routine.",
+        "body",
+        "Zhang Wei",
+        "Zhang Wei",
+        "named_person",
+        "told the Harbor Wire",
+        **FAVOR,
+    ),
     # a quote, the speaker by short name
-    claim("“The drill is not aimed at any third party,” Zhang said.",
-          "body", "Zhang Wei", "Zhang", "named_person", "said", **FAVOR),
+    claim(
+        "“The drill is not aimed at any third party,” Zhang said.",
+        "body",
+        "Zhang Wei",
+        "Zhang",
+        "named_person",
+        "said",
+        **FAVOR,
+    ),
     # a pronoun resolved to the person named earlier ("he", not the "he" inside "The")
-    claim("The exercise, he added, will continue next year.",
-          "body", "Zhang Wei", "he", "named_person", "added"),
+    claim(
+        "The exercise, he added, will continue next year.",
+        "body",
+        "Zhang Wei",
+        "he",
+        "named_person",
+        "added",
+    ),
     # according to
-    claim("According to the navy, eight ships took part.",
-          "body", "the navy", "the navy", "named_organization", "According to"),
+    claim(
+        "According to the navy, eight ships took part.",
+        "body",
+        "the navy",
+        "the navy",
+        "named_organization",
+        "According to",
+    ),
     # reported
-    claim("The drill raises the risk of conflict, Radio Nord reported.",
-          "body", "Radio Nord", "Radio Nord", "named_organization", "reported",
-          stance="against", frame="threat"),
+    claim(
+        "The drill raises the risk of conflict, Radio Nord reported.",
+        "body",
+        "Radio Nord",
+        "Radio Nord",
+        "named_organization",
+        "reported",
+        stance="against",
+        frame="threat",
+    ),
     # "reads the statement", then the quote's second sentence with no cue of its own
-    claim("“The partnership is defensive,” reads the statement.",
-          "body", "the statement", "the statement", "document", "reads", **FAVOR),
-    claim("“It will keep the sea lanes safe.”", "body", "the statement", None, "document",
-          None, implicit=True, **FAVOR),
+    claim(
+        "“The partnership is defensive,” reads the statement.",
+        "body",
+        "the statement",
+        "the statement",
+        "document",
+        "reads",
+        **FAVOR,
+    ),
+    claim(
+        "“It will keep the sea lanes safe.”",
+        "body",
+        "the statement",
+        None,
+        "document",
+        None,
+        implicit=True,
+        **FAVOR,
+    ),
     # a vague source
-    claim("Observers say the drill is a show of strength.",
-          "body", "Observers", "Observers", "unnamed", "say", stance="against", frame="threat"),
+    claim(
+        "Observers say the drill is a show of strength.",
+        "body",
+        "Observers",
+        "Observers",
+        "unnamed",
+        "say",
+        stance="against",
+        frame="threat",
+    ),
     # the outlet's own voice
     claim("The ships will return on Friday."),
 ]
@@ -105,9 +203,13 @@ CLAIMS = [
 
 def annotation() -> dict:
     """A fresh copy of the hand-made annotation (texts only; offsets are resolved)."""
-    return {"article_id": "hand_01", "voice": "test_wire", "target": "naval cooperation",
-            "segments": [{"kind": k, "text": t} for k, t in SEGMENTS],
-            "claims": copy.deepcopy(CLAIMS)}
+    return {
+        "article_id": "hand_01",
+        "voice": "test_wire",
+        "target": "naval cooperation",
+        "segments": [{"kind": k, "text": t} for k, t in SEGMENTS],
+        "claims": copy.deepcopy(CLAIMS),
+    }
 
 
 # ---------------------------------------------------------------- resolve_offsets
@@ -158,12 +260,12 @@ def test_resolve_offsets_claims(k: int) -> None:
         assert (c["source_start"], c["source_end"]) == (None, None)
     else:
         assert (c["source_start"], c["source_end"]) == source[:2]
-        assert TEXT[source[0]:source[1]] == source[2]
+        assert TEXT[source[0] : source[1]] == source[2]
     if cue is None:
         assert (c["cue_start"], c["cue_end"]) == (None, None)
     else:
         assert (c["cue_start"], c["cue_end"]) == cue[:2]
-        assert TEXT[cue[0]:cue[1]] == cue[2]
+        assert TEXT[cue[0] : cue[1]] == cue[2]
 
 
 def test_resolve_offsets_keeps_labels_and_resolved_source() -> None:
@@ -185,12 +287,31 @@ def test_resolve_offsets_prefers_whole_words() -> None:
 
 def test_implicit_claim_before_its_cue_links_to_the_following_claim() -> None:
     text = "“Drills are normal.” “They help peace,” Zhang Wei said.\n"
-    ann = {"article_id": "q", "voice": "v", "target": "t",
-           "segments": [{"kind": "body", "text": text.strip()}],
-           "claims": [claim("“Drills are normal.”", "body", "Zhang Wei", None, "named_person",
-                            None, implicit=True),
-                      claim("“They help peace,” Zhang Wei said.", "body", "Zhang Wei",
-                            "Zhang Wei", "named_person", "said")]}
+    ann = {
+        "article_id": "q",
+        "voice": "v",
+        "target": "t",
+        "segments": [{"kind": "body", "text": text.strip()}],
+        "claims": [
+            claim(
+                "“Drills are normal.”",
+                "body",
+                "Zhang Wei",
+                None,
+                "named_person",
+                None,
+                implicit=True,
+            ),
+            claim(
+                "“They help peace,” Zhang Wei said.",
+                "body",
+                "Zhang Wei",
+                "Zhang Wei",
+                "named_person",
+                "said",
+            ),
+        ],
+    }
     first, second = resolve_offsets(text, ann)["claims"]
     assert (first["source_start"], first["source_end"]) == (40, 49)
     assert (second["source_start"], second["source_end"]) == (40, 49)
@@ -202,50 +323,100 @@ def test_implicit_claim_before_its_cue_links_to_the_following_claim() -> None:
 def set_claim(k: int, **fields):
     def edit(ann: dict) -> None:
         ann["claims"][k].update(fields)
+
     return edit
 
 
 def drop(key: str, k: int):
     def edit(ann: dict) -> None:
         del ann[key][k]
+
     return edit
 
 
 ERRORS = [
-    ("segment text not found",
-     lambda a: a["segments"][5].update(text="LONDON, May 2 (Harbor Wire) -"),
-     "hand_01 segment 5: 'LONDON, May 2 (Harbor Wire) -' not found in text[154:743]"),
-    ("claim text not found", set_claim(3, text="“The drill is aimed at nobody,” Zhang said."),
-     "hand_01 claim 3: '“The drill is aimed at nobody,” Zhang said.' not found in text[341:743]"),
-    ("source mention outside its claim", set_claim(5, source_mention="Zhang Wei"),
-     "hand_01 claim 5 source_mention: 'Zhang Wei' not found in text[467:512]"),
-    ("unknown segment kind", lambda a: a["segments"][0].update(kind="kicker"),
-     "hand_01 segment 0: unknown kind 'kicker'"),
-    ("text outside every segment", drop("segments", 8),
-     "hand_01: text not in any segment near 'Calm seas ahead\\n\\nAccording to the navy, eight "
-     "ship'"),
-    ("body text not covered by a claim", drop("claims", 10),
-     "hand_01: body text not in any claim near 'The ships will return on Friday.\\n'"),
-    ("unknown frame", set_claim(1, frame="peace"),
-     f"hand_01 claim 1: frame 'peace', expected one of {FRAMES}"),
-    ("unknown stance", set_claim(1, stance="pro"),
-     f"hand_01 claim 1: stance 'pro', expected one of {STANCES}"),
-    ("unknown source type", set_claim(1, source_type="agency"),
-     f"hand_01 claim 1: source_type 'agency', expected {SOURCE_TYPES}"),
-    ("unattributed claim with a cue", set_claim(10, cue="return"),
-     "hand_01 claim 10: unattributed claim has ['cue']"),
-    ("unattributed claim marked implicit", set_claim(10, implicit=True),
-     "hand_01 claim 10: unattributed claim has ['implicit']"),
-    ("explicit attribution without a cue", set_claim(6, cue=None),
-     "hand_01 claim 6: explicit attribution needs cue and source_mention"),
-    ("implicit claim with its own cue", set_claim(8, cue="keep"),
-     "hand_01 claim 8: implicit claim has a cue of its own"),
-    ("resolved source not in the article", set_claim(4, source="Zhang Hong"),
-     "hand_01 claim 4: resolved source 'Zhang Hong' not in the article"),
-    ("attributed flag not a bool", set_claim(10, attributed="no"),
-     "hand_01 claim 10: attributed and implicit must be true or false"),
-    ("claim in the headline marked body", set_claim(0, kind="body"),
-     "hand_01 claim 0: not inside a body segment"),
+    (
+        "segment text not found",
+        lambda a: a["segments"][5].update(text="LONDON, May 2 (Harbor Wire) -"),
+        "hand_01 segment 5: 'LONDON, May 2 (Harbor Wire) -' not found in text[154:743]",
+    ),
+    (
+        "claim text not found",
+        set_claim(3, text="“The drill is aimed at nobody,” Zhang said."),
+        "hand_01 claim 3: '“The drill is aimed at nobody,” Zhang said.' "
+        "not found in text[341:743]",
+    ),
+    (
+        "source mention outside its claim",
+        set_claim(5, source_mention="Zhang Wei"),
+        "hand_01 claim 5 source_mention: 'Zhang Wei' not found in text[467:512]",
+    ),
+    (
+        "unknown segment kind",
+        lambda a: a["segments"][0].update(kind="kicker"),
+        "hand_01 segment 0: unknown kind 'kicker'",
+    ),
+    (
+        "text outside every segment",
+        drop("segments", 8),
+        "hand_01: text not in any segment near 'Calm seas ahead\\n\\nAccording to the navy, eight "
+        "ship'",
+    ),
+    (
+        "body text not covered by a claim",
+        drop("claims", 10),
+        "hand_01: body text not in any claim near 'The ships will return on Friday.\\n'",
+    ),
+    (
+        "unknown frame",
+        set_claim(1, frame="peace"),
+        f"hand_01 claim 1: frame 'peace', expected one of {FRAMES}",
+    ),
+    (
+        "unknown stance",
+        set_claim(1, stance="pro"),
+        f"hand_01 claim 1: stance 'pro', expected one of {STANCES}",
+    ),
+    (
+        "unknown source type",
+        set_claim(1, source_type="agency"),
+        f"hand_01 claim 1: source_type 'agency', expected one of {SOURCE_TYPES}",
+    ),
+    (
+        "unattributed claim with a cue",
+        set_claim(10, cue="return"),
+        "hand_01 claim 10: unattributed claim has ['cue']",
+    ),
+    (
+        "unattributed claim marked implicit",
+        set_claim(10, implicit=True),
+        "hand_01 claim 10: unattributed claim has ['implicit']",
+    ),
+    (
+        "explicit attribution without a cue",
+        set_claim(6, cue=None),
+        "hand_01 claim 6: explicit attribution needs cue and source_mention",
+    ),
+    (
+        "implicit claim with its own cue",
+        set_claim(8, cue="keep"),
+        "hand_01 claim 8: implicit claim has a cue of its own",
+    ),
+    (
+        "resolved source not in the article",
+        set_claim(4, source="Zhang Hong"),
+        "hand_01 claim 4: resolved source 'Zhang Hong' not in the article",
+    ),
+    (
+        "attributed flag not a bool",
+        set_claim(10, attributed="no"),
+        "hand_01 claim 10: attributed and implicit must be true or false",
+    ),
+    (
+        "claim in the headline marked body",
+        set_claim(0, kind="body"),
+        "hand_01 claim 0: not inside a body segment",
+    ),
     ("missing key", lambda a: a.pop("voice"), "hand_01: missing key 'voice'"),
 ]
 
@@ -280,8 +451,11 @@ def test_validate_rejects_offsets_that_do_not_match() -> None:
 
 
 def docs(per_voice: int = 7) -> list[dict]:
-    return [{"article_id": f"{v}_{i:02d}", "voice": v}
-            for v in ("cn", "ru", "west") for i in range(per_voice)]
+    return [
+        {"article_id": f"{v}_{i:02d}", "voice": v}
+        for v in ("cn", "ru", "west")
+        for i in range(per_voice)
+    ]
 
 
 def test_split_is_deterministic_per_seed() -> None:
@@ -316,10 +490,12 @@ def test_split_of_a_voice_with_one_article_goes_to_test() -> None:
 def test_load_corpus_on_written_files(tiny_corpus: Path) -> None:
     loaded = load_corpus(tiny_corpus)
     assert [d["article_id"] for d in loaded] == sorted(
-        p.stem for p in (tiny_corpus / "annotations").glob("*.json"))
+        p.stem for p in (tiny_corpus / "annotations").glob("*.json")
+    )
     first = loaded[0]
     assert first["text"] == (tiny_corpus / "articles" / f"{first['article_id']}.txt").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_load_corpus_reports_a_stale_offset(tiny_corpus: Path, tmp_path: Path) -> None:
@@ -379,6 +555,7 @@ def test_real_corpus_is_complete() -> None:
     splits = json.loads((REAL_CORPUS / "splits.json").read_text(encoding="utf-8"))
     by_id = {d["article_id"]: d for d in docs}
     for name in ("train", "dev", "test"):
-        frames = {c["frame"] for a in splits[name] for c in by_id[a]["claims"]
-                  if c["kind"] == "body"}
+        frames = {
+            c["frame"] for a in splits[name] for c in by_id[a]["claims"] if c["kind"] == "body"
+        }
         assert frames == set(FRAMES), f"{name} split lacks {set(FRAMES) - frames}"

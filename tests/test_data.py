@@ -14,8 +14,13 @@ from conftest import REPO, TABLE_LABELS, table_rows, write_table
 from framing.config import InputError, project_path
 from framing.data import load_task_data, read_table
 
-SCHEMA_FRAMES = ["defensive_cooperation", "threat", "counter_hegemony", "western_hostility",
-                 "neutral_report"]
+SCHEMA_FRAMES = [
+    "defensive_cooperation",
+    "threat",
+    "counter_hegemony",
+    "western_hostility",
+    "neutral_report",
+]
 SCHEMA_ORDER_OF_TABLE = ["defensive_cooperation", "threat", "neutral_report"]
 
 
@@ -45,8 +50,9 @@ def test_table_carved_by_group(load, table: SimpleNamespace, fmt: str) -> None:
     assert sum(sizes) == 60
     # 12 documents of 5 rows: 8 train, 2 dev, 2 test documents
     assert sizes == [40, 10, 10]
-    groups = {name: {i.split(":")[0] for i in data.split(name).ids}
-              for name in ("train", "dev", "test")}
+    groups = {
+        name: {i.split(":")[0] for i in data.split(name).ids} for name in ("train", "dev", "test")
+    }
     assert not groups["train"] & groups["dev"]
     assert not groups["train"] & groups["test"]
     assert not groups["dev"] & groups["test"]
@@ -93,9 +99,10 @@ def test_table_split_ignores_the_run_seed(load, table) -> None:
 
 def test_given_dev_and_test_files_are_used_as_is(load, tmp_path: Path) -> None:
     rows = table_rows()
-    paths = {name: write_table(tmp_path / f"{name}.csv", part)
-             for name, part in [("train", rows[:40]), ("dev", rows[40:50]),
-                                ("test", rows[50:])]}
+    paths = {
+        name: write_table(tmp_path / f"{name}.csv", part)
+        for name, part in [("train", rows[:40]), ("dev", rows[40:50]), ("test", rows[50:])]
+    }
     data = load("data=table", *(f"data.{k}={v}" for k, v in paths.items()))
     assert data.train.texts == [r["text"] for r in rows[:40]]
     assert data.dev.texts == [r["text"] for r in rows[40:50]]
@@ -105,12 +112,25 @@ def test_given_dev_and_test_files_are_used_as_is(load, tmp_path: Path) -> None:
 
 
 def test_configurable_columns_and_pairs(load, tmp_path: Path) -> None:
-    renamed = [{"sentence": r["text"], "frame": r["label"], "article": r["doc"],
-                "about": f"topic {i % 2}"} for i, r in enumerate(table_rows())]
+    renamed = [
+        {
+            "sentence": r["text"],
+            "frame": r["label"],
+            "article": r["doc"],
+            "about": f"topic {i % 2}",
+        }
+        for i, r in enumerate(table_rows())
+    ]
     path = write_table(tmp_path / "renamed.jsonl", renamed)
-    data = load("data=table", f"data.train={path}", "data.text_column=sentence",
-                "data.label_column=frame", "data.group_column=article",
-                "data.pair_column=about", "task.use_pair=true")
+    data = load(
+        "data=table",
+        f"data.train={path}",
+        "data.text_column=sentence",
+        "data.label_column=frame",
+        "data.group_column=article",
+        "data.pair_column=about",
+        "task.use_pair=true",
+    )
     assert data.labels == SCHEMA_ORDER_OF_TABLE
     pair_of = {(r["article"], r["sentence"]): r["about"] for r in renamed}
     for ex in (data.train, data.dev, data.test):
@@ -131,20 +151,37 @@ def test_stance_on_a_table_uses_the_pair_column(load, tmp_path: Path) -> None:
 
 CORPUS_TASKS = [
     # task, labels in schema order, train label counts (3 train articles x 7 body claims)
-    ("framing", SCHEMA_FRAMES,
-     {"neutral_report": 6, "defensive_cooperation": 6, "threat": 3, "counter_hegemony": 3,
-      "western_hostility": 3}),
+    (
+        "framing",
+        SCHEMA_FRAMES,
+        {
+            "neutral_report": 6,
+            "defensive_cooperation": 6,
+            "threat": 3,
+            "counter_hegemony": 3,
+            "western_hostility": 3,
+        },
+    ),
     ("stance", ["favor", "against", "neutral"], {"favor": 12, "neutral": 6, "against": 3}),
     ("attribution", ["attributed", "unattributed"], {"attributed": 18, "unattributed": 3}),
-    ("source_type", ["unattributed", "named_person", "named_organization", "document", "unnamed"],
-     {"named_person": 9, "named_organization": 3, "unnamed": 3, "document": 3,
-      "unattributed": 3}),
+    (
+        "source_type",
+        ["unattributed", "named_person", "named_organization", "document", "unnamed"],
+        {
+            "named_person": 9,
+            "named_organization": 3,
+            "unnamed": 3,
+            "document": 3,
+            "unattributed": 3,
+        },
+    ),
 ]
 
 
 @pytest.mark.parametrize("task,labels,counts", CORPUS_TASKS, ids=[t[0] for t in CORPUS_TASKS])
-def test_corpus_examples_per_task(load, corpus_overrides, tiny_corpus: Path, task, labels,
-                                  counts) -> None:
+def test_corpus_examples_per_task(
+    load, corpus_overrides, tiny_corpus: Path, task, labels, counts
+) -> None:
     data = load(f"task={task}", *corpus_overrides)
     assert data.labels == labels
     splits = json.loads((tiny_corpus / "splits.json").read_text(encoding="utf-8"))
@@ -207,11 +244,16 @@ def test_error_header_only(load, tmp_path: Path) -> None:
 
 def test_error_missing_columns_names_expected_and_found(load, table) -> None:
     with pytest.raises(InputError) as err:
-        load("data=table", f"data.train={table.csv}", "data.text_column=sentence",
-             "data.group_column=doc")
+        load(
+            "data=table",
+            f"data.train={table.csv}",
+            "data.text_column=sentence",
+            "data.group_column=doc",
+        )
     assert str(err.value) == (
         f"{table.csv}: missing column(s) ['sentence']; expected ['sentence', 'label', 'doc'], "
-        "found ['text', 'label', 'doc', 'target']")
+        "found ['text', 'label', 'doc', 'target']"
+    )
 
 
 def test_error_pair_task_without_pair_column(load, table) -> None:
@@ -239,9 +281,11 @@ def test_error_unreadable_jsonl(load, tmp_path: Path) -> None:
 def test_error_test_label_unknown_to_training(load, tmp_path: Path) -> None:
     rows = table_rows()
     train = [r for r in rows if r["label"] != "threat"]
-    paths = [write_table(tmp_path / "train.csv", train),
-             write_table(tmp_path / "dev.csv", train[:5]),
-             write_table(tmp_path / "test.csv", rows[:6])]
+    paths = [
+        write_table(tmp_path / "train.csv", train),
+        write_table(tmp_path / "dev.csv", train[:5]),
+        write_table(tmp_path / "test.csv", rows[:6]),
+    ]
     with pytest.raises(InputError) as err:
         load("data=table", *(f"data.{k}={p}" for k, p in zip(("train", "dev", "test"), paths)))
     assert str(err.value) == "test label(s) ['threat'] never occur in training data"
@@ -257,7 +301,26 @@ def test_error_label_not_in_schema(load, tmp_path: Path, split: str) -> None:
         load("data=table", *(f"data.{k}={v}" for k, v in paths.items()))
     assert str(err.value) == (
         f"{split} labels ['peace'] are not in schema framing-default.v1 label set 'frames' "
-        f"{SCHEMA_FRAMES}")
+        f"{SCHEMA_FRAMES}"
+    )
+
+
+@pytest.mark.parametrize("grouped", [True, False], ids=["three groups", "three rows"])
+def test_error_table_too_small_to_split(load, tmp_path: Path, grouped: bool) -> None:
+    rows = table_rows()
+    if grouped:
+        rows = [r for r in rows if r["doc"] in ("doc00", "doc01", "doc02")]
+    else:
+        rows = rows[:3]
+    path = write_table(tmp_path / "small.csv", rows)
+    group = ["data.group_column=doc"] if grouped else []
+    with pytest.raises(InputError) as err:
+        load("data=table", f"data.train={path}", *group)
+    unit = "groups (doc)" if grouped else "rows"
+    assert str(err.value) == (
+        f"{path}: too few {unit} to split into train/dev/test; add rows or give data.dev and "
+        "data.test"
+    )
 
 
 def test_error_only_one_of_dev_and_test(load, table) -> None:
@@ -277,7 +340,8 @@ def test_error_missing_corpus_folder(load, tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load(f"data.root={root}")
     assert str(err.value) == (
-        f"corpus not found: {root}/splits.json is missing (set data.root=<corpus folder>)")
+        f"corpus not found: {root}/splits.json is missing (set data.root=<corpus folder>)"
+    )
 
 
 def test_error_split_names_an_article_without_annotation(load, tiny_corpus, tmp_path) -> None:
@@ -301,7 +365,8 @@ def test_error_invalid_corpus_annotation(load, tiny_corpus, tmp_path) -> None:
     with pytest.raises(InputError) as err:
         load(f"data.root={root}")
     assert str(err.value).startswith(
-        f"corpus at {root} is invalid: south_02 claim 5: frame 'peace', expected one of")
+        f"corpus at {root} is invalid: south_02 claim 5: frame 'peace', expected one of"
+    )
 
 
 def test_read_table_keeps_strings_as_written(tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ def model_cfg(tiny_model: str, tmp_path_factory: pytest.TempPathFactory):
 
     def make(family: str, *overrides: str):
         cfg = OmegaConf.to_object(
-            shrink(compose_train([f"model={family}", *overrides]), tiny_model, out_root))
+            shrink(compose_train([f"model={family}", *overrides]), tiny_model, out_root)
+        )
         return cfg.model, cfg.schema.label_sets["frames"]
 
     return make
@@ -79,15 +80,15 @@ def test_fit_and_predict_proba(trained, family: str) -> None:
     assert model.predict(texts(TEST)) == [LABELS[i] for i in probs.argmax(axis=1)]
 
 
-LOGREG_EMPTY = pytest.mark.xfail(
-    raises=ValueError, strict=True,
-    reason="src bug: TfidfLogReg/EncoderLogReg.predict_proba([]) raises sklearn's ValueError "
-           "(0 samples) while finetune and zero_shot return an empty (0, n_labels) array")
-
-
-@pytest.mark.parametrize("family", [pytest.param("tfidf_logreg", marks=LOGREG_EMPTY),
-                                    pytest.param("encoder_logreg", marks=LOGREG_EMPTY),
-                                    "finetune", "zero_shot"])
+@pytest.mark.parametrize(
+    "family",
+    [
+        "tfidf_logreg",
+        "encoder_logreg",
+        "finetune",
+        "zero_shot",
+    ],
+)
 def test_predict_proba_of_no_texts(trained, family: str) -> None:
     assert trained(family).predict_proba([]).shape == (0, 3)
 
@@ -123,20 +124,18 @@ def test_label_absent_from_training_gets_a_zero_column(model_cfg, family: str) -
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-6)
 
 
-# safetensors.numpy.save_file (0.8) writes an array's raw buffer; sklearn's multinomial coef_
-# is Fortran-ordered, so logreg_tensors' coef comes back scrambled unless made C-contiguous.
-LOGREG_ROUND_TRIP = pytest.mark.xfail(
-    raises=AssertionError, strict=True,
-    reason="src bug: models.logreg_tensors saves clf.coef_ (Fortran-ordered for >2 classes) "
-           "without np.ascontiguousarray; safetensors stores the raw buffer, so a loaded "
-           "tfidf_logreg/encoder_logreg model gives different probabilities")
-ROUND_TRIP = [pytest.param("tfidf_logreg", marks=LOGREG_ROUND_TRIP),
-              pytest.param("encoder_logreg", marks=LOGREG_ROUND_TRIP), "finetune", "zero_shot"]
+# safetensors writes an array's raw buffer and sklearn's multinomial coef_ is Fortran-ordered:
+# these round trips fail unless models.logreg_tensors makes the arrays C-contiguous.
+ROUND_TRIP = [
+    "tfidf_logreg",
+    "encoder_logreg",
+    "finetune",
+    "zero_shot",
+]
 
 
 @pytest.mark.parametrize("family", ROUND_TRIP)
-def test_save_and_load_give_identical_probabilities(trained, family: str,
-                                                    tmp_path: Path) -> None:
+def test_save_and_load_give_identical_probabilities(trained, family: str, tmp_path: Path) -> None:
     model = trained(family)
     pairs = ["sea patrol"] * len(TEST)
     before = model.predict_proba(texts(TEST)), model.predict_proba(texts(TEST), pairs)
@@ -161,8 +160,9 @@ def test_tfidf_with_two_labels_round_trips(model_cfg, tmp_path: Path) -> None:
     before = model.predict_proba(texts(rows[30:]))
     assert before.shape == (len(rows) - 30, 2)
     model.save(tmp_path / "m")
-    np.testing.assert_array_equal(load_model(tmp_path / "m").predict_proba(texts(rows[30:])),
-                                  before)
+    np.testing.assert_array_equal(
+        load_model(tmp_path / "m").predict_proba(texts(rows[30:])), before
+    )
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -178,6 +178,21 @@ def test_text_pairs(model_cfg, family: str) -> None:
         assert not np.allclose(probs, model.predict_proba(texts(TEST)))
 
 
+def test_encoder_pair_mode_concat(model_cfg) -> None:
+    """concat: [x, t, x*t] from separate embeddings, so targets are embedded once each."""
+    config, _ = model_cfg("encoder_logreg", "model.pair_mode=concat")
+    model = build_model(config, LABELS, 0)
+    pairs = ["navy drill" if i % 2 else "sea patrol" for i in range(len(TRAIN))]
+    x = model.features(texts(TRAIN), pairs)
+    assert x.shape == (len(TRAIN), 3 * 32)
+    claims, targets = model.encoder.embed(texts(TRAIN)), model.encoder.embed(pairs)
+    np.testing.assert_allclose(x, np.hstack([claims, targets, claims * targets]), atol=1e-6)
+    model.fit(texts(TRAIN), golds(TRAIN), pairs)
+    probs = model.predict_proba(texts(TEST), ["navy drill"] * len(TEST))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-6)
+    assert model.features(texts(TEST)).shape == (len(TEST), 32)  # no pairs: the claim alone
+
+
 def test_join_pair() -> None:
     assert join_pair(["a", "b"], None) == ["a", "b"]
     assert join_pair(["a", "b"], ["x", "y"]) == ["x || a", "y || b"]
@@ -185,8 +200,11 @@ def test_join_pair() -> None:
 
 def test_zero_shot_fills_the_target_into_descriptions(model_cfg) -> None:
     config, _ = model_cfg("zero_shot")
-    descriptions = {"favor": "this supports {target}.", "against": "this opposes {target}.",
-                    "neutral": "this is about {target}."}
+    descriptions = {
+        "favor": "this supports {target}.",
+        "against": "this opposes {target}.",
+        "neutral": "this is about {target}.",
+    }
     model = ZeroShot(config, list(descriptions), descriptions=descriptions)
     sentences = texts(TEST[:4])
     a = model.predict_proba(sentences, ["the navy"] * 4)
@@ -206,12 +224,15 @@ def test_zero_shot_temperature_sharpens(model_cfg) -> None:
     assert sharp.max(1).mean() > soft.max(1).mean()
 
 
-@pytest.mark.parametrize("descriptions,missing", [
-    (None, LABELS),
-    ({}, LABELS),
-    ({"threat": "danger"}, ["defensive_cooperation", "neutral_report"]),
-    ({lab: "" for lab in LABELS}, LABELS),
-])
+@pytest.mark.parametrize(
+    "descriptions,missing",
+    [
+        (None, LABELS),
+        ({}, LABELS),
+        ({"threat": "danger"}, ["defensive_cooperation", "neutral_report"]),
+        ({lab: "" for lab in LABELS}, LABELS),
+    ],
+)
 def test_zero_shot_needs_descriptions(model_cfg, descriptions, missing) -> None:
     config, _ = model_cfg("zero_shot")
     with pytest.raises(InputError) as err:
@@ -238,7 +259,8 @@ def test_model_path_that_is_not_a_model(make_cfg, tmp_path: Path, family: str) -
     with pytest.raises(InputError) as err:
         build_model(cfg.model, LABELS, 0, cfg.schema.label_sets["frames"])
     assert str(err.value) == (
-        f"model.name={str(folder)!r} is not a transformers model folder (no config.json)")
+        f"model.name={str(folder)!r} is not a transformers model (no config.json)"
+    )
 
 
 def test_model_folder_with_a_broken_config(make_cfg, tmp_path: Path) -> None:
@@ -247,8 +269,7 @@ def test_model_folder_with_a_broken_config(make_cfg, tmp_path: Path) -> None:
     (folder / "config.json").write_text("{not json")
     cfg = make_cfg("model=encoder_logreg")
     cfg.model.name = str(folder)
-    with pytest.raises(InputError, match=r"^model\.name='.*broken': cannot load this model "
-                                         r"folder: "):
+    with pytest.raises(InputError, match=r"^model\.name='.*broken': cannot load this folder: "):
         build_model(cfg.model, LABELS, 0)
 
 
@@ -270,10 +291,13 @@ def test_resolve_model_name_passes_other_names_through(tiny_model: str) -> None:
     assert resolve_model_name("bert-base-uncased") == "bert-base-uncased"
 
 
-@pytest.mark.parametrize("device,message", [
-    ("tpu", "device='tpu'; expected auto, cpu or cuda"),
-    ("cuda", "device=cuda but no CUDA device is available; use device=auto or cpu"),
-])
+@pytest.mark.parametrize(
+    "device,message",
+    [
+        ("tpu", "device='tpu'; expected auto, cpu or cuda"),
+        ("cuda", "device=cuda but no CUDA device is available; use device=auto or cpu"),
+    ],
+)
 def test_resolve_device_errors(device: str, message: str) -> None:
     if device == "cuda" and torch.cuda.is_available():
         pytest.skip("a CUDA device is present")
@@ -286,3 +310,23 @@ def test_resolve_device_auto() -> None:
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert resolve_device("auto").type == expected
     assert resolve_device("cpu") == torch.device("cpu")
+
+
+@pytest.mark.slow
+def test_shipped_model_loads_through_its_alias() -> None:
+    from framing.config import SHIPPED_MODEL
+    from framing.encoders import Encoder
+
+    folder = Path(resolve_model_name(SHIPPED_MODEL))
+    assert (folder / "config.json").is_file()
+    encoder = Encoder(SHIPPED_MODEL, device="cpu")
+    x = encoder.embed(
+        [
+            "The navies began a joint drill.",
+            "Two navies started joint exercises.",
+            "The recipe needs two eggs.",
+        ]
+    )
+    assert x.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)
+    assert x[0] @ x[1] > x[0] @ x[2] + 0.2  # a real sentence encoder, not random weights

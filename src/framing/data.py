@@ -148,6 +148,17 @@ def _take(ex: Examples, idx: list[int]) -> Examples:
 
 def _carve(ex: Examples, data: DataConfig, grouped: bool) -> dict[str, Examples]:
     """Split one table into train/dev/test: by group if given, else stratified by label."""
+    try:
+        return _carve_unchecked(ex, data, grouped)
+    except ValueError:
+        unit = f"groups ({data.group_column})" if grouped else "rows"
+        raise InputError(
+            f"{data.train}: too few {unit} to split into train/dev/test; "
+            "add rows or give data.dev and data.test"
+        ) from None
+
+
+def _carve_unchecked(ex: Examples, data: DataConfig, grouped: bool) -> dict[str, Examples]:
     idx = list(range(len(ex)))
     held = data.dev_fraction + data.test_fraction
     if grouped:

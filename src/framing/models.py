@@ -77,12 +77,15 @@ def fit_logreg(
 def logreg_proba(clf: LogisticRegression, x: Any, n_labels: int) -> np.ndarray:
     """predict_proba spread over all `n_labels` columns (a class may be absent from training)."""
     out = np.zeros((x.shape[0], n_labels))
-    out[:, clf.classes_] = clf.predict_proba(x)
+    if x.shape[0]:
+        out[:, clf.classes_] = clf.predict_proba(x)
     return out
 
 
 def logreg_tensors(clf: LogisticRegression) -> dict[str, np.ndarray]:
-    return {"coef": clf.coef_, "intercept": clf.intercept_, "classes": clf.classes_}
+    # safetensors writes raw memory: sklearn's coef_ can be column-major, so copy to C order
+    t = {"coef": clf.coef_, "intercept": clf.intercept_, "classes": clf.classes_}
+    return {k: np.ascontiguousarray(v) for k, v in t.items()}
 
 
 def logreg_from_tensors(t: dict[str, np.ndarray]) -> LogisticRegression:
@@ -131,6 +134,8 @@ class TfidfLogReg(Classifier):
     def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
         if self.clf is None:
             raise RuntimeError("TfidfLogReg.predict_proba called before fit")
+        if not texts:
+            return np.zeros((0, len(self.labels)))
         x = self.vectorizer.transform(join_pair(texts, pairs))
         return logreg_proba(self.clf, x, len(self.labels))
 
@@ -139,7 +144,7 @@ class TfidfLogReg(Classifier):
 
     def _save_weights(self, path: Path) -> None:
         tensors = logreg_tensors(self.clf)
-        tensors["idf"] = self.vectorizer.idf_
+        tensors["idf"] = np.ascontiguousarray(self.vectorizer.idf_)
         save_file(tensors, str(path / "weights.safetensors"))
 
     @classmethod

@@ -46,7 +46,11 @@ def run_experiment(
     run_dir = records.new_run_dir(cfg.out_root, cfg.name, job)
     handler = logging.FileHandler(run_dir / "run.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("[%(asctime)s][%(name)s][%(levelname)s] %(message)s"))
-    logging.getLogger().addHandler(handler)
+    handler.setLevel(logging.INFO)
+    pkg_log = logging.getLogger("framing")
+    old_level = pkg_log.level
+    pkg_log.setLevel(min(old_level or logging.INFO, logging.INFO))  # run.log gets INFO lines
+    pkg_log.addHandler(handler)
     try:
         records.set_status(run_dir, "running")
         (run_dir / "config.yaml").write_text(
@@ -60,7 +64,8 @@ def run_experiment(
         records.set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
         raise
     finally:
-        logging.getLogger().removeHandler(handler)
+        pkg_log.removeHandler(handler)
+        pkg_log.setLevel(old_level)
         handler.close()
     return run_dir
 

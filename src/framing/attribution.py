@@ -1,0 +1,417 @@
+"""Attribution: for each claim its cue, source (resolved to the fullest name), source type and
+whether it is implicit, from the dependency parse, entities and the cue lexicons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from framing.article import Attribution, Claim, Span
+from framing.claims import (
+    OPEN_QUOTES,
+    attribution_scores,
+    boundary_scores,
+    claim_sentences,
+    corpus_claims,
+    corpus_segments,
+    fully_quoted,
+    has_quote,
+    quote_depth,
+    split_claims,
+)
+from framing.lexicon import (
+    DOCUMENT_NOUNS,
+    HONORIFICS,
+    KNOWN_ORGS,
+    ORG_LABELS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PERSON_ROLES,
+    PRONOUNS,
+    QUANTIFIERS,
+    SPOKES_NOUNS,
+    TITLE_WORDS,
+    UNNAMED_NOUNS,
+    find_cue,
+    head_lemma,
+)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as TokenSpan
+
+_POSSESSIVE = ("'s", "’s", "'", "’")
+
+
+@dataclass
+class _Memory:
+    """What the article has said so far: people (with their titles), organisations, sources."""
+
+    people: list[tuple[str, set[str]]] = field(default_factory=list)  # name, title words
+    orgs: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str, str]] = field(default_factory=list)  # head, source, type
+    gender: dict[str, str] = field(default_factory=dict)  # name -> "he" | "she"
+
+    def see(self, doc: Doc, lo: int, hi: int) -> None:
+        for ent in doc.ents:
+            if not lo <= ent.start < hi:
+                continue
+            if ent.label_ == "PERSON":
+                name = _clean_name(ent)
+                if name and " " not in name:
+                    name = _titled(ent) or name  # "President Putin" when no first name is given
+                if name:
+                    self.people.append((name, _title_words(ent)))
+            elif ent.label_ == "ORG":
+                self.orgs.append(ent.text)
+
+    def full_name(self, short: str) -> str | None:
+        """The latest longer name that contains `short` as a word ("Zhang" -> "Zhang Hong");
+        a personal name wins over a title ("Vladimir Putin" over "President Putin")."""
+        hits = [n for n, _ in self.people if short in n.split() and n != short]
+        plain = [n for n in hits if n.split()[0].lower().rstrip(".") not in TITLE_WORDS]
+        return (plain or hits or [None])[-1]
+
+    def holder(self, role_words: set[str], head: str) -> str | None:
+        """The latest person introduced with this role ("defense chief Li Shangfu" for "the
+        Chinese defense minister"); a role with modifiers must share one of them."""
+        heads = {head} | ({"minister", "chief"} if head in ("minister", "chief") else set())
+        mods = role_words - heads
+        best, best_score = None, 0 if not mods else 1
+        for name, titles in self.people:
+            if titles & heads and len(titles & mods) >= best_score:
+                best, best_score = name, len(titles & mods)
+        return best
+
+    def last_source(self, want) -> tuple[str, str] | None:
+        for head, source, kind in reversed(self.sources):
+            if want(head, kind, source):
+                return source, kind
+        return None
+
+
+def _text(doc: Doc, first: int, last: int) -> str:
+    """Text of tokens first..last (inclusive) as written, hyphens and all."""
+    return doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
+
+
+def _clean_name(ent) -> str:
+    words = [t for t in ent if t.text not in _POSSESSIVE]
+    while words and words[0].lower_.rstrip(".") in TITLE_WORDS:
+        words = words[1:]
+    return _text(ent.doc, words[0].i, words[-1].i) if words else ""
+
+
+def _titled(ent) -> str | None:
+    """A one-word name with the title words before it: "Chinese President Xi"."""
+    doc = ent.doc
+    i = ent.start
+    while i > 0 and doc[i - 1].dep_ in ("compound", "amod") and doc[i - 1].head.i >= ent.start:
+        i -= 1
+    has_title = any(t.lower_ in TITLE_WORDS for t in doc[i : ent.start])
+    return _text(doc, i, ent.end - 1) if has_title and i < ent.start else None
+
+
+def _title_words(ent) -> set[str]:
+    """Lower-case words naming the person's role: just before the name, or its appositive."""
+    doc = ent.doc
+    words: set[str] = set()
+    i = ent.start - 1
+    while i >= 0 and i >= ent.start - 7:
+        t = doc[i]
+        if t.is_punct or t.pos_ in ("VERB", "AUX", "DET", "PRON") or t.lower_ in ("and", "by"):
+            break
+        words.add(t.lower_)
+        i -= 1
+    for child in ent.root.children:
+        if child.dep_ == "appos":
+            words.update(t.lower_ for t in child.subtree)
+    return words
+
+
+def _person_in(span: TokenSpan) -> str | None:
+    """The person a mention names: its last PERSON entity, a name set off after it ("a deputy
+    minister, Yevgeny Rostovtsev,"), or a title followed by a name NER missed."""
+    people = [
+        e for e in span.doc.ents if e.label_ == "PERSON" and span.start <= e.start < span.end
+    ]
+    if people and span.root.lower_ not in KNOWN_ORGS:
+        return _clean_name(people[-1]) or people[-1].text
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.i >= span.end and child.ent_type_ == "PERSON":
+            ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)
+            return _clean_name(ent)
+    root = span.root
+    appos = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
+    if (
+        appos
+        and head_lemma(appos[0]) in PERSON_NOUNS
+        and all(w[:1].isupper() for w in span.text.split())
+    ):
+        return _clean_name(span)  # "Carolina Vasconcelos, a professor of ..."
+    if root.pos_ == "PROPN" and root.i == span.end - 1 and root.text[:1].isupper():
+        i = root.i
+        while i > span.start and (
+            span.doc[i - 1].pos_ == "PROPN"
+            and span.doc[i - 1].text[:1].isupper()
+            or span.doc[i - 1].text == "-"
+        ):
+            i -= 1
+        before = {t.lower_.rstrip(".") for t in span.doc[span.start : i]}
+        if i > span.start and before & (HONORIFICS | PERSON_ROLES | SPOKES_NOUNS):
+            return _text(span.doc, i, root.i)
+    return None
+
+
+def source_type(span: TokenSpan) -> str:
+    """The source type of a mention (a spaCy Span over the source NP).
+
+    named_person: a PERSON entity, a person pronoun, or a definite unique role ("the Chinese
+    defense minister"); document: a statement, report ...; named_organization: an organisation,
+    a place standing for its government, or a spokesperson speaking for one; unnamed otherwise.
+    """
+    root = span.root
+    lemma = head_lemma(root)
+    words = [t.lower_ for t in span]
+    labels = {e.label_ for e in span.ents}
+    first = words[0] if words else ""
+    if root.lower_ in PRONOUNS:
+        kind = PRONOUNS[root.lower_]
+        return "named_person" if kind == "person" else "named_organization"
+    if root.lower_ in KNOWN_ORGS:
+        return "named_organization"
+    if lemma in DOCUMENT_NOUNS or (root.tag_ == "NNS" and lemma in {"figure", "estimate"}):
+        if not (lemma == "report" and root.tag_ == "NNS"):
+            return "document"
+    if "PERSON" in labels and root.ent_type_ == "PERSON":
+        return "named_person"
+    if lemma in SPOKES_NOUNS:
+        # A named spokesperson is a person; otherwise the body speaks through them.
+        return "named_person" if "PERSON" in labels else "named_organization"
+    if lemma in PERSON_ROLES and root.tag_ != "NNS":
+        definite = first in {"the", "its", "his", "her", "their"} or any(
+            t.tag_ == "POS" or t.dep_ == "poss" for t in span
+        )
+        return "named_person" if definite else "unnamed"
+    if "PERSON" in labels:
+        return "named_person"
+    if lemma in UNNAMED_NOUNS or root.lower_ in {"media", "others", "some", "many"}:
+        if lemma in {"government", "military"} and root.tag_ != "NNS":
+            return "named_organization"
+        return "unnamed"
+    if root.ent_type_ in ORG_LABELS or lemma in ORG_NOUNS or labels & set(ORG_LABELS):
+        return "named_organization"
+    if root.pos_ == "PROPN":
+        return "named_organization"
+    return "unnamed"
+
+
+def _resolve(span: TokenSpan, memory: _Memory) -> tuple[str, str] | None:
+    """Resolved source string and its type for a source mention (a spaCy Span); None for
+    "they" or "it" with no earlier source to stand for."""
+    root = span.root
+    low = root.lower_
+    text = span.text.strip()
+    if low in PRONOUNS and len(span) == 1:
+        kind = PRONOUNS[low]
+        if kind == "person":
+            g = "she" if low in ("she", "her") else "he"
+            hit = memory.last_source(
+                lambda h, k, s: k == "named_person" and memory.gender.get(s, g) == g
+            )
+            if hit is None and memory.people:
+                hit = (memory.people[-1][0], "named_person")
+            if hit:
+                memory.gender[hit[0]] = g
+            return hit or (text, "named_person")
+        if kind == "thing":
+            return memory.last_source(lambda h, k, s: k != "named_person")
+        return memory.last_source(lambda h, k, s: k in ("unnamed", "named_organization"))
+    if low in QUANTIFIERS and len(span) > 2:  # "one of the officials"
+        of = [o for p in root.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+        if of and of[0].i < span.end:
+            inner = _resolve(span.doc[span.start + 2 : span.end], memory)
+            return (inner[0], inner[1]) if inner else (text, source_type(span))
+    name = _person_in(span)
+    if name:
+        short = name.split()[-1] if " " not in name else None
+        return (memory.full_name(short) if short else None) or name, "named_person"
+    bare = text.removesuffix("'s").removesuffix("’s")
+    if " " not in bare and bare[:1].isupper():
+        full = memory.full_name(bare)  # "Zhang said", "Al-Mansoori said" (NER may miss them)
+        if full:
+            return full, "named_person"
+    lemma = head_lemma(root)
+    first = span[0].lower_
+    propn = any(t.pos_ == "PROPN" for t in span)
+    if first in ("the", "this", "that") and not propn and not span.ents:
+        hit = memory.last_source(lambda h, k, s: h == lemma)
+        if hit is None and lemma in DOCUMENT_NOUNS:
+            hit = memory.last_source(lambda h, k, s: k == "document")
+        if hit:
+            return hit
+        org = next((o for o in reversed(memory.orgs) if o.lower().endswith(" " + low)), None)
+        if org:
+            return ("the " + org if not org.lower().startswith("the ") else org), source_type(span)
+    if lemma in PERSON_ROLES and first == "the" and not propn:
+        words = {t.lower_ for t in span if not t.is_punct} - {"the"}
+        name = memory.holder(words, lemma)
+        if name:
+            return name, "named_person"
+    return text, source_type(span)
+
+
+def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:
+    """The claims of one article with their Attribution filled in, in the order given (new
+    Claim objects; the input is left as is).
+
+    Explicit: a reporting cue outside quotation marks with a source-like subject, resolved to
+    the fullest name the article has given so far ("Zhang" -> "Zhang Hong", "he" -> the last
+    person quoted, "the minister" -> the person introduced with that role). Implicit: a claim
+    inside a quotation that runs over claims, a whole quotation with no cue right after an
+    attributed claim, or a cue-less "would" sentence continuing indirect speech.
+    """
+    order = sorted(range(len(claims)), key=lambda k: claims[k].start)
+    claims = [claims[k] for k in order]  # attributed in reading order, returned in input order
+    units = claim_sentences(claims, text)
+    docs = nlp.pipe([text[claims[u[0]].start : claims[u[-1]].end] for u in units])
+    memory = _Memory()
+    out: list[Claim] = []
+    depth_in: list[int] = []
+    backshift: list[bool] = []
+    depth, prev_end = 0, 0
+    for unit, doc in zip(units, docs):
+        base = claims[unit[0]].start
+        for k in unit:
+            c = claims[k]
+            if "\n" in text[prev_end : c.start]:
+                depth = 0  # a quotation does not run over a paragraph break unmarked
+            depth_in.append(depth)
+            depth = quote_depth(c.text, depth)
+            prev_end = c.end
+            span = doc.char_span(c.start - base, c.end - base, alignment_mode="expand")
+            lo, hi = (span.start, span.end) if span is not None else (0, 0)
+            memory.see(doc, lo, hi)
+            backshift.append(_backshifted(doc, lo, hi))
+            cue = find_cue(doc, lo, hi, in_quote=depth_in[-1] > 0) if hi > lo else None
+            if cue is None or cue.source is None:
+                out.append(replace(c, attribution=Attribution()))
+                continue
+            mention = doc[cue.source[0] : cue.source[1]]
+            resolved = _resolve(mention, memory)
+            if resolved is None:
+                out.append(replace(c, attribution=Attribution()))
+                continue
+            source, kind = resolved
+            if kind == "named_person" and " " in source:
+                memory.people.append((source, set()))
+            memory.sources.append((head_lemma(mention.root), source, kind))
+            cue_span = doc[cue.start : cue.end]
+            att = Attribution(
+                attributed=True,
+                source=source,
+                source_span=Span(base + mention.start_char, base + mention.end_char, mention.text),
+                source_type=kind,
+                cue=Span(base + cue_span.start_char, base + cue_span.end_char, cue_span.text),
+            )
+            out.append(replace(c, attribution=att))
+    _implicit(out, depth_in, text)
+    _continued(out, backshift, text)
+    result = list(out)
+    for pos, k in enumerate(order):
+        result[k] = out[pos]
+    return result
+
+
+def _backshifted(doc: Doc, lo: int, hi: int) -> bool:
+    """Reported speech going on in the past-future: "It would also share ..." (not "if")."""
+    if hi <= lo or any(t.lower_ in ("if", "unless") for t in doc[lo:hi]):
+        return False
+    roots = [t for t in doc[lo:hi] if t.head.i == t.i or not lo <= t.head.i < hi]
+    return any(c.lower_ == "would" and c.dep_ == "aux" for r in roots for c in r.children)
+
+
+def _continued(claims: list[Claim], backshift: list[bool], text: str) -> None:
+    """A cue-less "would" sentence right after indirect speech in the same paragraph goes on
+    with that speech ("Officials said Japan would watch closely. It would also share ...")."""
+    for k in range(1, len(claims)):
+        prev, c = claims[k - 1], claims[k]
+        a = prev.attribution
+        if not backshift[k] or c.attribution.attributed or not a.attributed or a.implicit:
+            continue
+        if "\n" in text[prev.end : c.start] or has_quote(prev.text) or has_quote(c.text):
+            continue
+        c.attribution = Attribution(True, True, a.source, a.source_span, a.source_type, None)
+
+
+def _implicit(claims: list[Claim], depth_in: list[int], text: str) -> None:
+    """Give claims with no cue of their own the speaker of the quotation they belong to."""
+    n = len(claims)
+    k = 0
+    while k < n:
+        # a run: the claim where a quotation opens and every claim that starts inside it
+        j = k + 1
+        while j < n and depth_in[j] > 0:
+            j += 1
+        run = range(k, j)
+        quoted = depth_in[k] > 0 or any(ch in claims[k].text for ch in OPEN_QUOTES + '"')
+        if quoted:
+            speaker = next((claims[i] for i in run if claims[i].attribution.attributed), None)
+            if speaker is None and fully_quoted(claims[k].text) and j - k == 1:
+                speaker = _neighbour_speaker(claims, k)
+            whole = text[claims[k].start : claims[j - 1].end]
+            if speaker is None and j - k > 1 and fully_quoted(whole):
+                speaker = _neighbour_speaker(claims, k)
+            if speaker is not None:
+                for i in run:
+                    if not claims[i].attribution.attributed:
+                        a = speaker.attribution
+                        claims[i].attribution = Attribution(
+                            True, True, a.source, a.source_span, a.source_type, None
+                        )
+        k = j
+
+
+def _neighbour_speaker(claims: list[Claim], k: int) -> Claim | None:
+    """The speaker of a cue-less quotation: the claim before it, or a quote with a cue after."""
+    if k > 0 and claims[k - 1].attribution.attributed:
+        return claims[k - 1]
+    nxt = claims[k + 1] if k + 1 < len(claims) else None
+    if nxt and nxt.attribution.attributed and nxt.text[:1] in OPEN_QUOTES + '"':
+        return nxt
+    return None
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def evaluate_attribution(gold_claims: list[Claim], pred_claims: list[Claim]) -> dict:
+    """Attribution scores of one article's predicted claims against its gold claims.
+
+    Claims are matched by offsets, exactly and by overlap (one dict each). On matched claims:
+    attributed-or-not accuracy and macro-F1, implicit F1; on gold-attributed ones: source
+    match (resolved name, case-insensitive), source span overlap, source-type accuracy, cue
+    match (same text, case-insensitive) and cue span overlap.
+    """
+    return attribution_scores([(gold_claims, pred_claims)])
+
+
+def score_corpus(docs: list[dict], nlp: Language) -> dict:
+    """Claims and attribution on corpus articles (`load_corpus`), from their gold segments.
+
+    `boundary`: claim spans pooled over the articles; `attribution`: scores of the predicted
+    claims; `attribution_gold_claims`: attribution run on the gold claim spans.
+    """
+    split, given = [], []
+    for d in docs:
+        gold = corpus_claims(d)
+        pred = attribute(split_claims(d["text"], corpus_segments(d), nlp), d["text"], nlp)
+        split.append((gold, pred))
+        bare = [replace(c, attribution=Attribution()) for c in gold]
+        given.append((gold, attribute(bare, d["text"], nlp)))
+    return {
+        "boundary": boundary_scores(split),
+        "attribution": attribution_scores(split),
+        "attribution_gold_claims": attribution_scores(given),
+    }

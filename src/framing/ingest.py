@@ -1,0 +1,256 @@
+"""Read articles (plain text or HTML, files, folders or stdin) into Documents, never normalising
+the text; bad inputs come back as one-line IngestErrors so the other files go on."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from framing.article import Document
+from framing.config import InputError
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 50 * 2**20
+_LIMIT = "50 MB"  # MAX_BYTES in words, for the messages
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
+STDIN = "<stdin>"  # the path that errors and meta give for "-"
+# Control bytes other than tab, newline, form feed and carriage return: a few in a text file
+# are stray, more than this share of the first 8 KB means it is not text.
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_MAX_CONTROL_SHARE = 0.05
+_HTML_SNIFF = re.compile(
+    r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+
+
+class IngestError(InputError):
+    """One input that could not be read: `path` and a message saying what to do about it."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def read_documents(
+    paths: Iterable[str], stdin: BinaryIO | None = None
+) -> Iterator[Document | IngestError]:
+    """Yield one Document per article, or an IngestError for an input that cannot be read.
+
+    `paths` are files, folders (their .txt/.html/.htm files, sorted, not recursive) or "-" for
+    `stdin` (default: the process's binary stdin).
+    """
+    for path in paths:
+        if path == "-":
+            yield _guard(STDIN, _read_stdin, stdin or sys.stdin.buffer)
+            continue
+        if not Path(path).is_dir():
+            yield _guard(path, read_document, path)
+            continue
+        try:
+            files = article_files(Path(path))
+        except OSError as e:
+            yield IngestError(path, f"cannot list the folder ({e.strerror or e}); check it")
+            continue
+        if not files:
+            yield IngestError(
+                path,
+                "folder has no .txt, .html or .htm files; give article files or a folder "
+                "that holds them",
+            )
+        for f in files:
+            yield _guard(str(f), read_document, f)
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The .txt/.html/.htm files directly in `folder`, sorted by name (hidden files skipped)."""
+    return sorted(
+        f
+        for f in folder.iterdir()
+        if f.suffix.lower() in ARTICLE_SUFFIXES and not f.name.startswith(".") and f.is_file()
+    )
+
+
+def _guard(path: str, read: Callable[[Any], Document], arg: Any) -> Document | IngestError:
+    try:
+        return read(arg)
+    except IngestError as e:
+        logger.debug("skipped %s", e)
+        return e
+    except OSError as e:
+        return IngestError(path, f"cannot read ({e.strerror or e}); check its permissions")
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one article file; raises IngestError when it is missing, too big or not an article."""
+    p, name = Path(path), str(path)
+    if not p.exists():
+        raise IngestError(name, "no such file or folder; check the path")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise IngestError(name, _too_big(size))
+    with open(p, "rb") as f:
+        data = f.read(MAX_BYTES + 1)  # bounded even when the file grew or is not regular
+    if len(data) > MAX_BYTES:
+        raise IngestError(name, _too_big(len(data)))
+    html = True if p.suffix.lower() in HTML_SUFFIXES else None
+    return parse_bytes(data, doc_id=p.stem, path=name, html=html)
+
+
+def _read_stdin(stream: BinaryIO) -> Document:
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise IngestError(STDIN, f"input is over the {_LIMIT} limit; pass one article at a time")
+    return parse_bytes(data, doc_id="stdin", path=STDIN)
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"file is {size / 2**20:.1f} MB, over the {_LIMIT} limit; "
+        "split it into one file per article"
+    )
+
+
+def parse_bytes(data: bytes, doc_id: str, path: str, html: bool | None = None) -> Document:
+    """Decode `data` and build a Document; `html=None` sniffs HTML from the content.
+
+    Plain text is kept exactly as decoded (a UTF-8 BOM is dropped, as `utf-8-sig` does);
+    HTML is reduced to its article text, one block (title, heading, paragraph, caption) a line.
+    """
+    if not data:
+        raise IngestError(path, "empty file; give a file with the article text")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding, warnings = data.decode("utf-16", errors="replace"), "utf-16", []
+    else:
+        sample = data[:8192]
+        controls = len(sample) - len(sample.translate(None, _CONTROL))
+        if b"\0" in data:
+            raise IngestError(
+                path,
+                "binary file (contains NUL bytes), not text; give a UTF-8 "
+                ".txt or an .html article",
+            )
+        if controls > _MAX_CONTROL_SHARE * len(sample):
+            raise IngestError(
+                path,
+                "binary file (mostly control bytes), not text; give a UTF-8 "
+                ".txt or an .html article",
+            )
+        text, encoding, warnings = _decode(data)
+    if not text.strip():
+        raise IngestError(path, "empty file (only whitespace); give a file with the article text")
+    if html is None:
+        html = bool(_HTML_SNIFF.match(text[:4096]))
+    meta: dict = {"path": path, "format": "html" if html else "text", "encoding": encoding}
+    if html:
+        text = html_to_text(text)
+        if not text.strip():
+            raise IngestError(
+                path,
+                "HTML has no article text (no title, headings or "
+                "paragraphs); save the article page itself",
+            )
+    if not any(ch.isalpha() for ch in text):
+        raise IngestError(path, "no sentences: the text has no letters; give an article in prose")
+    for w in warnings:
+        logger.warning("%s: %s", path, w)
+    meta["warnings"] = warnings
+    return Document(id=doc_id, text=text, meta=meta)
+
+
+def _decode(data: bytes) -> tuple[str, str, list[str]]:
+    """UTF-8 (BOM optional); else cp1252 if it decodes cleanly; else UTF-8 with U+FFFD."""
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data.decode("utf-8-sig"), "utf-8-sig", []
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as e:
+        where = f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})"
+    try:
+        text = data.decode("cp1252")
+        return text, "cp1252", [f"{where}; decoded as cp1252 instead, check the characters"]
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        return text, "utf-8", [f"{where}; decoded as UTF-8 with bad bytes replaced by U+FFFD"]
+
+
+# Blocks that become lines; everything inside a dropped element is skipped.
+_BLOCKS = {
+    "address", "article", "blockquote", "br", "dd", "div", "dt", "figcaption", "figure",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p",
+    "pre", "section", "table", "td", "th", "title", "tr", "ul",
+}  # fmt: skip
+_DROPPED = {
+    "aside", "button", "form", "iframe", "nav", "noscript", "script", "select", "style", "svg",
+    "template", "textarea",
+}  # fmt: skip
+
+
+class _ArticleText(HTMLParser):
+    """Collect the text of block elements as lines; the <title> separately."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.title = ""
+        self.has_h1 = False
+        self._buf: list[str] = []
+        self._dropped = 0  # depth inside dropped elements
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _DROPPED:
+            self._dropped += 1
+        elif tag in _BLOCKS:
+            self._flush()
+            self._in_title = tag == "title"
+            self.has_h1 = self.has_h1 or tag == "h1"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROPPED:
+            self._dropped = max(0, self._dropped - 1)
+        elif tag in _BLOCKS:
+            self._flush()
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropped:
+            self._buf.append(data)
+
+    def _flush(self) -> None:
+        # HTML collapses ASCII whitespace; a non-breaking space (&nbsp;) is kept as U+00A0.
+        line = re.sub(r"[ \t\r\n\f]+", " ", "".join(self._buf)).strip(" ")
+        self._buf = []
+        if line.strip():
+            if self._in_title:
+                self.title = self.title or line
+            else:
+                self.lines.append(line)
+        self._in_title = False
+
+
+def html_to_text(html: str) -> str:
+    """The article text of an HTML page: the h1 (or else the <title>) and each block a line.
+
+    >>> html_to_text("<title>T</title><script>x()</script><h1>Head</h1><p>A <b>b</b>.</p>")
+    'Head\\n\\nA b.\\n'
+    """
+    parser = _ArticleText()
+    parser.feed(html)
+    parser.close()
+    parser._flush()
+    lines = parser.lines
+    if parser.title and not parser.has_h1:
+        lines = [parser.title, *lines]
+    return "\n\n".join(lines) + "\n" if lines else ""

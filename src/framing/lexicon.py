@@ -1,0 +1,416 @@
+"""Reporting-cue and source-noun lexicons, and `find_cue`, which matches them on a spaCy parse.
+
+Word lists come from the cues and sources annotated in the corpus train split plus common news
+usage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+
+def _w(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Verbs that link an assertion to whoever is its subject ("X said ...", "..., X warned").
+SPEECH_VERBS = _w("""say tell stress note warn argue announce claim report insist accuse describe
+    dismiss reject deny allege contend emphasize emphasise caution criticise criticize condemn
+    complain pledge vow portray hype brand dub characterise characterize blame bristle voice
+    call point read""")
+# Speech verbs with other common senses ("added dozens of firms", "agreed to co-produce"):
+# a cue only with a clause or quotation after them, or after what they report ("..., X added").
+WEAK_VERBS = _w("""add state explain acknowledge assert suggest maintain reiterate underline
+    underscore highlight declare confirm admit concede remark comment observe reply respond
+    recall urge promise predict estimate write tweet post counter defend present label term
+    praise hail welcome charge protest question disagree agree""")
+# Verbs of belief or perception: a cue only when their subject is a plausible source.
+COGNITION_VERBS = _w("see view regard consider believe think worry fear find show")
+CUE_VERBS = SPEECH_VERBS | WEAK_VERBS | COGNITION_VERBS
+# Verbs that report speech only with a particle or a certain object ("called on", "pointed out",
+# "voiced concern"); "read" only with a document as its subject ("the statement reads").
+PARTICLE_VERBS = {"point": {"out", "to"}}
+VOICED = _w("concern alarm support opposition worry criticism doubt hope regret")
+NOT_SAID = _w("little nothing much")
+COLLECTIVE = _w("side party country leader government")
+QUANTIFIERS = _w("one some many most several two three few all both none each")
+
+# Head nouns, lower-case lemmas. A document speaks through its text.
+DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document treaty assessment
+    analysis figure figures estimate estimates editorial commentary doctrine declaration paper
+    study survey data text memo letter resolution transcript bulletin release notice website
+    post article summary strategy review plan agreement leaflet brief briefing white-paper""")
+# Vague or anonymous sources.
+UNNAMED_NOUNS = _w("""expert analyst observer critic official diplomat source media commentator
+    lawmaker planner officer adviser advisor other insider scholar researcher academic people
+    resident voice commander executive representative negotiator aide lobbyist activist veteran
+    editor strategist specialist watcher pundit legislator politician figure some many
+    government think-tank tank outlet report person member participant supporter opponent""")
+# A role that one identifiable person holds ("the defense minister", "Iran's president").
+PERSON_ROLES = _w("""minister president premier chancellor king queen prince ambassador secretary
+    chief envoy governor mayor director chairman chairwoman chair commander-in-chief leader
+    head admiral general marshal""")
+# Nouns for one individual: an appositive "Carolina Vasconcelos, a professor ..." marks a person.
+PERSON_NOUNS = _w("""professor expert analyst researcher fellow scholar director lecturer
+    commentator adviser advisor officer official diplomat minister ambassador general colonel
+    admiral editor journalist economist historian head chief member founder author spokesperson
+    spokesman spokeswoman lawmaker senator legislator deputy strategist specialist veteran
+    retiree""")
+# Words before a name that mark a person ("Ministry spokesperson Jeon Ha-kyu", "Col. X").
+HONORIFICS = _w("mr mrs ms dr prof gen lt col colonel adm captain capt maj sgt tan sri")
+SPOKES_NOUNS = _w("spokesperson spokesman spokeswoman spokespeople mouthpiece")
+ORG_NOUNS = _w("""ministry embassy agency government department military navy army fleet command
+    kremlin pentagon institute center centre council forum guard company companies firm wing
+    staff newspaper outlet broadcaster television channel daily times post office bureau service
+    commission committee parliament congress senate cabinet administration alliance union
+    exporter corporation group side sides country countries state states nation nations
+    university academy court authorities authority""")
+PRONOUNS = dict.fromkeys(["he", "she", "him", "her", "i"], "person")
+PRONOUNS |= dict.fromkeys(["they", "them", "we"], "plural") | {"it": "thing"}
+ORG_LABELS = ("ORG", "GPE", "NORP", "FAC", "LOC")
+# News agencies and bodies NER sometimes takes for people.
+KNOWN_ORGS = _w("""xinhua tass reuters afp ap ria novosti interfax kcna yonhap irna kyodo bloomberg
+    bbc cnn pentagon kremlin nato sipri itamaraty rosoboronexport""")
+# Title words stripped off a person's name when it is resolved ("Defense Minister Li Wei").
+TITLE_WORDS = _w("""mr mrs ms dr prof president premier minister ambassador general gen lt col
+    colonel admiral adm rear vice deputy secretary spokesperson spokesman spokeswoman chief
+    senator sen rep governor captain capt major maj sergeant commander foreign defense defence
+    state chairman tan sri dato datuk sheikh""")
+
+
+def head_lemma(token: Token) -> str:
+    """Lower-case lemma of a spaCy token, with hyphens kept ("think-tank")."""
+    return (token.lemma_ or token.text).lower()
+
+
+def is_source_like(span: Span) -> bool:
+    """Whether a subject NP can be a source at all (a person, body, document or vague group)."""
+    root = span.root
+    lemma = head_lemma(root)
+    if root.lower_ in PRONOUNS:
+        return True
+    if root.ent_type_ in ("PERSON", *ORG_LABELS) or root.pos_ == "PROPN":
+        return True
+    if any(e.label_ in ("PERSON", "ORG") for e in span.ents):
+        return True
+    if any(t.pos_ == "PROPN" and t.dep_ == "compound" and t.head == root for t in span):
+        return True  # "Han Min-seok" with its last part mis-tagged
+    nouns = DOCUMENT_NOUNS | UNNAMED_NOUNS | PERSON_ROLES | SPOKES_NOUNS | ORG_NOUNS
+    return lemma in nouns or root.lower_ in {"media", "others", "both", "some", "many"}
+
+
+# --------------------------------------------------------------------------- matching a parse
+
+RELATIVE = _w("which that who whom whose what")
+SUBORDINATORS = frozenset(
+    "after before because since if when whenever until unless once although though while whereas "
+    "as so".split()
+)
+# Dependency labels a cue may hang from on its way up to the clause root.
+CUE_PATH = _w("ROOT ccomp parataxis conj advcl xcomp pcomp dep acl")
+OPEN_QUOTES, CLOSE_QUOTES = "“", "”"
+
+
+@dataclass
+class Cue:
+    """A reporting cue found in a token range: its tokens, its source NP, and how it sits."""
+
+    start: int  # token indices into the spaCy Doc, end exclusive
+    end: int
+    source: tuple[int, int] | None  # token range of the source NP
+    depth: int  # steps up to the clause root: the smaller, the more it governs the claim
+    trailing: bool  # "..., X said": the cue follows what it reports
+
+
+def quoted_tokens(doc: Doc, start: int, end: int, depth: int = 0) -> list[bool]:
+    """For each token in [start, end): is it inside a quotation (quote marks themselves too)?"""
+    out = []
+    for t in doc[start:end]:
+        if t.text in OPEN_QUOTES or (t.text == '"' and depth == 0):
+            depth += 1
+            out.append(True)
+        elif t.text in CLOSE_QUOTES or t.text == '"':
+            depth = max(0, depth - 1)
+            out.append(True)
+        else:
+            out.append(depth > 0)
+    return out
+
+
+def np_range(tok: Token, lo: int, hi: int) -> tuple[int, int]:
+    """Token range of the noun phrase headed by `tok`: up to the first comma after its head,
+    without relative or participial clauses, and covering any name it cuts into.
+
+    "Song Kaiwen, a Beijing-based expert," -> "Song Kaiwen"; "a joint statement issued after
+    the talks" -> "a joint statement"; "analysts in Tokyo" stays whole.
+    """
+    doc = tok.doc
+    drop: set[int] = set()
+    for child in tok.children:
+        who = doc[child.left_edge.i].lower_ == "who"
+        if child.i > tok.i and child.dep_ in ("relcl", "acl", "advcl") and not who:
+            drop.update(t.i for t in child.subtree)
+    keep = [t.i for t in tok.subtree if t.i not in drop and lo <= t.i < hi]
+    first, last = min(keep, default=tok.i), max(keep, default=tok.i)
+    i = tok.i + 1
+    while i <= last:
+        close = next((j for j in range(i, last) if doc[j].text == ")"), None)
+        if doc[i].text == "(" and close is not None:
+            i = close + 1  # "Lt Gen (retd) Vikram Sahni"; a closing "(JCS)" is cut below
+            continue
+        if i in drop or doc[i].text in (",", ";", ":", "—", "–", "("):
+            last = i - 1
+            break
+        i += 1
+    for ent in doc.ents:  # "Jeon Ha-yoon" parsed as "Jeon Ha" + a modifier "-yoon"
+        if ent.start <= last and ent.end > first and ent.label_ in ("PERSON", "ORG"):
+            first, last = max(lo, min(first, ent.start)), min(hi - 1, max(last, ent.end - 1))
+    while last > first and (doc[last].is_punct and doc[last].text != ")" or doc[last].is_space):
+        last -= 1
+    while first < last and doc[first].is_punct:
+        first += 1
+    return first, last + 1
+
+
+def _heads_range(noun: Token, lo: int, hi: int) -> bool:
+    """Whether a noun heads the range, possibly under prepositions ("in a voyage that ...")."""
+    t = noun
+    while t.head.i != t.i and lo <= t.head.i < hi:
+        if t.dep_ not in ("pobj", "prep"):
+            return False
+        t = t.head
+    return t.pos_ not in ("VERB", "AUX")
+
+
+def _local_depth(tok: Token, lo: int, hi: int) -> tuple[int, bool]:
+    """Steps from `tok` up to the root of its clause inside [lo, hi), and whether every step
+    is one a governing cue can take (no relative or subordinate clause in between; a relative
+    clause on a noun that heads the range is fine: "a charge that Beijing denies")."""
+    depth, ok = 0, True
+    t = tok
+    while t.head.i != t.i and lo <= t.head.i < hi:
+        if t.dep_ == "relcl" and t.head.pos_ in ("NOUN", "PROPN") and _heads_range(t.head, lo, hi):
+            return depth + 1, ok
+        if t.dep_ not in CUE_PATH or any(
+            c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in t.children
+        ):
+            ok = False
+        if t.dep_ == "acl" and not _acl_speaks(t):
+            ok = False
+        depth += 1
+        if t.dep_ == "acl" and t.head.dep_ in ("nsubj", "pobj", "dobj"):
+            t = t.head  # "with analysts saying ...": the noun's own slot is no barrier
+        t = t.head
+    return depth, ok
+
+
+def _acl_speaks(verb: Token) -> bool:
+    """An `acl` verb that is really its noun's predicate: "analysts saying", or a trailing
+    "..., the Russian arms exporter announced on Tuesday." mis-read as a reduced relative."""
+    if verb.tag_ in ("VBG", "VBD"):
+        return True
+    doc = verb.doc
+    first = verb.head.left_edge.i
+    after = [c.dep_ for c in verb.children if c.i > verb.i]
+    return (
+        verb.tag_ == "VBN"
+        and first > 0
+        and doc[first - 1].text == ","
+        and not {"dobj", "agent", "ccomp", "xcomp"} & set(after)
+    )
+
+
+def _speaker(tok: Token, lo: int, hi: int) -> Token:
+    """The noun that names the source: "one of the officials" -> officials."""
+    if tok.lower_ in QUANTIFIERS:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                objs = [c for c in prep.children if c.dep_ == "pobj" and lo <= c.i < hi]
+                if objs:
+                    return objs[0]
+    return tok
+
+
+def _source_ok(tok: Token, lo: int, hi: int) -> bool:
+    if tok.lower_ in RELATIVE or any(t.lower_ == "whose" for t in tok.subtree):
+        return False
+    a, b = np_range(tok, lo, hi)
+    return is_source_like(tok.doc[a:b]) or is_source_like(tok.doc[tok.i : tok.i + 1])
+
+
+def _subject(verb: Token, lo: int, hi: int) -> Token | None:
+    """The speaking subject of a cue verb: nsubj, or the one it inherits ("..., saying")."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and lo <= c.i < hi]
+    for c in sorted(subjects, key=lambda c: abs(c.i - verb.i)):
+        if _source_ok(_speaker(c, lo, hi), lo, hi):
+            return c
+        for a in c.children:  # "..., fighter jets, Yonhap News Agency reported" mis-parsed
+            if a.dep_ == "appos" and a.i < verb.i and _source_ok(a, lo, hi):
+                return a
+    if subjects:
+        return subjects[0]
+    if verb.lemma_ == "read":  # '"...," reads the joint statement'
+        for c in verb.children:
+            if c.dep_ in ("dobj", "attr", "nsubjpass") and head_lemma(c) in DOCUMENT_NOUNS:
+                return c
+    head = verb.head
+    if not lo <= head.i < hi or head.i == verb.i:
+        return _chunk_before(verb, lo)
+    if verb.dep_ == "acl" and _acl_speaks(verb) and head.pos_ in ("NOUN", "PROPN"):
+        return head  # "with Chinese analysts saying ...", "..., the exporter announced"
+    if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.head.i != head.i:
+        head = head.head  # "Western media were quick to describe ..."
+    if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG"):
+        return _subject(head, lo, hi)  # "Moscow rejected it, saying ..."
+    return _chunk_before(verb, lo)
+
+
+def _chunk_before(verb: Token, lo: int) -> Token | None:
+    """The noun phrase between a comma and a trailing cue the parser left without a subject
+    ("..., the Joint Chiefs of Staff (JCS) said.")."""
+    doc = verb.doc
+    i = verb.i - 1
+    while i > lo and doc[i].text not in (",", *CLOSE_QUOTES, '"') and verb.i - i < 12:
+        if doc[i].pos_ in ("VERB", "AUX"):
+            return None
+        i -= 1
+    if i <= lo or doc[i].text not in (",", *CLOSE_QUOTES, '"') or i + 1 >= verb.i:
+        return None
+    chunk = doc[i + 1 : verb.i]
+    nouns = [t for t in chunk if t.pos_ in ("NOUN", "PROPN")]
+    return chunk.root if nouns and chunk.root.pos_ in ("NOUN", "PROPN") else None
+
+
+def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, Token] | None:
+    """Cue tokens and the subject of a reporting verb, or None when it does not report here.
+
+    `strict` takes a verb of belief ("see", "regard") as a cue only with a clause after it.
+    """
+    lemma = verb.lemma_.lower()
+    if lemma not in CUE_VERBS or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if lemma == "think" and nxt is not None and nxt.lower_.startswith("tank"):
+        return None  # "think tanks"
+    kids = list(verb.children)
+    deps = {c.dep_ for c in kids}
+    if "neg" in deps or ({"nsubjpass", "auxpass"} & deps and lemma != "quote"):
+        return None  # "Moscow has not confirmed ...": the outlet's statement, not Moscow's
+    clause = bool({"ccomp", "parataxis"} & deps) or verb.dep_ in ("ccomp", "parataxis")
+    if strict and lemma in COGNITION_VERBS and "ccomp" not in deps:
+        return None
+    if lemma in WEAK_VERBS and not clause:
+        # "defended the deal as necessary", "acknowledged sending drones" still report
+        as_prep = any(c.dep_ == "prep" and c.lower_ == "as" for c in kids)
+        if not as_prep and not any(c.dep_ in ("xcomp", "pcomp") and c.tag_ == "VBG" for c in kids):
+            return None
+    objs = [c for c in kids if c.dep_ == "dobj"]
+    if lemma == "say" and any(o.lower_ in NOT_SAID for o in objs):
+        return None
+    if lemma == "voice" and not any(head_lemma(o) in VOICED for o in objs):
+        return None
+    particles = {c.lower_ for c in kids if c.dep_ in ("prt", "prep")}
+    if lemma in PARTICLE_VERBS and not particles & PARTICLE_VERBS[lemma]:
+        return None
+    subj = _subject(verb, lo, hi)
+    if subj is None:
+        return None
+    speaker = _speaker(subj, lo, hi)
+    if not _source_ok(speaker, lo, hi):
+        return None
+    if lemma in ("show", "find", "read") and head_lemma(speaker) not in DOCUMENT_NOUNS:
+        return None
+    if head_lemma(speaker) in COLLECTIVE and speaker.pos_ != "PROPN":
+        docs = [
+            o
+            for p in kids
+            if p.dep_ == "prep" and p.lower_ == "in"
+            for o in p.children
+            if o.dep_ == "pobj" and head_lemma(o) in DOCUMENT_NOUNS
+        ]
+        if docs:  # "in a joint statement ..., the two sides pointed out": the statement speaks
+            subj = docs[0]
+    end = verb.i + 1
+    if lemma == "tell":  # "told the Global Times", "told reporters"
+        told = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+        if told:
+            end = max(end, np_range(told[0], lo, hi)[1])
+    elif lemma in PARTICLE_VERBS or lemma in ("call", "voice"):
+        parts = [
+            c
+            for c in kids
+            if c.dep_ in ("prt", "dobj") or (c.dep_ == "prep" and c.i == verb.i + 1)
+        ]
+        parts = [c for c in parts if c.i <= verb.i + 2 and (c.dep_ != "dobj" or lemma == "voice")]
+        if parts:
+            end = max(end, max(c.i for c in parts) + 1)
+    return verb.i, end, subj
+
+
+def find_cue(
+    doc: Doc, lo: int, hi: int, strict: bool = False, in_quote: bool = False
+) -> Cue | None:
+    """The reporting cue that governs tokens [lo, hi) of a parsed Doc, if any.
+
+    Cues inside quotations are skipped (`in_quote`: the range starts inside one); among the
+    rest the one nearest the clause root wins. `strict`: see `_verb_cue`.
+    """
+    quoted = quoted_tokens(doc, lo, hi, int(in_quote))
+    found: list[Cue] = []
+    for t in doc[lo:hi]:
+        if quoted[t.i - lo]:
+            continue
+        if t.lower_ == "according" and t.i + 1 < hi and doc[t.i + 1].lower_ == "to":
+            objs = [c for c in doc[t.i + 1].children if c.dep_ == "pobj"]
+            if not objs:
+                continue
+            src, end = objs[0], t.i + 2
+            depth, ok = _local_depth(t, lo, hi)
+            found.append(Cue(t.i, end, np_range(src, lo, hi), depth, t.i > lo + 2))
+            continue
+        if t.lower_ == "saying" and t.i > lo and doc[t.i - 1].lower_ == "as":
+            quote = doc[t.i - 1].head
+            who = [c for c in quote.children if c.dep_ in ("dobj", "nsubjpass")]
+            if quote.lemma_ == "quote" and who and lo <= who[0].i < hi:
+                depth, _ = _local_depth(quote, lo, hi)
+                found.append(Cue(t.i - 1, t.i + 1, np_range(who[0], lo, hi), depth, False))
+                continue
+        if t.lower_ in ("view", "opinion", "words") and t.dep_ == "pobj" and t.head.lower_ == "in":
+            who = [c for c in t.children if c.dep_ == "poss"] + [
+                o for p in t.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
+            ]
+            if who and t.head.i >= lo:  # "In her view, ...", "in the words of X"
+                depth, _ = _local_depth(t.head, lo, hi)
+                found.append(Cue(t.head.i, t.i + 1, np_range(who[0], lo, hi), depth, False))
+            continue
+        hit = _verb_cue(t, lo, hi, strict)
+        if hit is None:
+            continue
+        depth, ok = _local_depth(t, lo, hi)
+        if not ok:
+            continue
+        start, end, subj = hit
+        src = np_range(subj, lo, hi)
+        trailing = src[0] > lo and (
+            doc[min(src[0], start) - 1].text in {",", *CLOSE_QUOTES, '"'}
+            or t.dep_ in ("parataxis",)
+        )
+        found.append(Cue(start, end, src, depth, trailing))
+    if not found:
+        return None
+    # "A said B, and C, X reported.": a cue closing the sentence reports all that precedes it
+    last = [c for c in found if c.trailing and _closes(doc, max(c.end, c.source[1]), hi)]
+    return last[-1] if last else min(found, key=lambda c: (c.depth, c.start))
+
+
+def _closes(doc: Doc, i: int, hi: int) -> bool:
+    """Whether only adverbials and punctuation follow token i up to hi ("on Monday.")."""
+    return all(
+        t.is_punct
+        or t.dep_ in ("prep", "pobj", "npadvmod", "advmod", "det", "amod", "compound", "nummod")
+        for t in doc[i:hi]
+    )

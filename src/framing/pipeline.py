@@ -1,0 +1,180 @@
+"""Article -> claim rows: layout, claims, attribution (rules, learned or combined), stance, frame.
+
+Only composes the stage modules; each row is the JSONL object `scripts/infer.py` prints.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from framing.article import Attribution, Claim, Document
+from framing.attribution import attribute
+from framing.claims import load_nlp, split_claims
+from framing.classify import Head, load_heads, predict
+from framing.config import InputError
+from framing.corpus import DEFAULT_TARGET
+from framing.segment import segment
+
+log = logging.getLogger(__name__)
+
+ATTRIBUTION_MODES = ("rules", "learned", "combined")
+HEAD_TASKS = ("framing", "stance", "attribution", "source_type")
+
+
+@dataclass
+class PipelineConfig:
+    """What `scripts/infer.py` and `scripts/evaluate.py` run (configs/infer.yaml)."""
+
+    targets: list[str] = field(default_factory=lambda: [DEFAULT_TARGET])
+    model_dir: list[str] = field(default_factory=list)  # run folders replacing default heads
+    device: str = "auto"
+    include_headline: bool = False
+    attribution: str = "combined"  # rules | learned | combined
+
+    def __post_init__(self) -> None:
+        if self.attribution not in ATTRIBUTION_MODES:
+            raise InputError(
+                f"attribution={self.attribution!r}; expected one of {list(ATTRIBUTION_MODES)}"
+            )
+        if not self.targets or any(not t.strip() for t in self.targets):
+            raise InputError("targets must be a non-empty list of non-empty strings")
+
+
+@dataclass
+class InferConfig(PipelineConfig):
+    """`scripts/infer.py`: pipeline settings plus where and how rows are written."""
+
+    format: str = "table"  # table | jsonl | csv | parquet
+    out: str | None = None  # write all rows to this file instead of stdout
+    summary: str | None = None  # write per-article summaries (JSON) to this file
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.format not in ("table", "jsonl", "csv", "parquet"):
+            raise InputError(f"format={self.format!r}; expected table, jsonl, csv or parquet")
+        if self.format in ("csv", "parquet") and not self.out:
+            raise InputError(f"format={self.format} needs out=<file>")
+
+
+class Pipeline:
+    """Loads spaCy and the heads once; `analyze` turns one Document into claim rows."""
+
+    def __init__(self, cfg: PipelineConfig) -> None:
+        self.cfg = cfg
+        self.nlp = load_nlp()
+        self.heads: dict[str, Head] = load_heads(cfg.model_dir, cfg.device, HEAD_TASKS)
+
+    def claims(self, doc: Document) -> list[Claim]:
+        """Layout, claim splitting and rule-based attribution (no learned heads)."""
+        segments = segment(doc.text)
+        claims = split_claims(doc.text, segments, self.nlp, self.cfg.include_headline)
+        return attribute(claims, doc.text, self.nlp)
+
+    def analyze(self, doc: Document) -> list[dict]:
+        claims = self.claims(doc)
+        if not claims:
+            raise InputError("no claims found: the text has no body sentences")
+        probs = predict(self.heads, [c.text for c in claims], self.cfg.targets)
+        rows = []
+        for k, claim in enumerate(claims):
+            att = resolve_attribution(
+                claim.attribution,
+                probs["attribution"][k],
+                probs["source_type"][k],
+                self.cfg.attribution,
+            )
+            rows.append(claim_row(doc.id, claim, att, probs, k, self.cfg.targets))
+        return rows
+
+
+def _top(p: dict[str, float]) -> str:
+    return max(p, key=p.get)
+
+
+def resolve_attribution(
+    rules: Attribution, p_attr: dict[str, float], p_type: dict[str, float], mode: str
+) -> Attribution:
+    """Rules, the learned heads, or both: rules where they found a cue or a quote, else learned.
+
+    Learned heads say only whether and by which type; source and cue spans come from the rules.
+    """
+    if mode == "rules" or (mode == "combined" and rules.attributed):
+        return rules
+    if _top(p_attr) != "attributed":
+        return Attribution()
+    kinds = {k: v for k, v in p_type.items() if k != "unattributed"}
+    return Attribution(
+        attributed=True,
+        implicit=rules.implicit,
+        source=rules.source,
+        source_span=rules.source_span,
+        source_type=rules.source_type if rules.source_type else _top(kinds),
+        cue=rules.cue,
+    )
+
+
+def claim_row(
+    article_id: str,
+    claim: Claim,
+    att: Attribution,
+    probs: dict[str, list[dict[str, float]]],
+    k: int,
+    targets: list[str],
+) -> dict:
+    """The output object of one claim (keys fixed by issue #3, plus spans and extra targets)."""
+    frame_p, stance_p = probs["framing"][k], probs["stance"][k]
+    row = {
+        "article_id": article_id,
+        "claim_id": claim.id,
+        "text": claim.text,
+        "start": claim.start,
+        "end": claim.end,
+        "kind": claim.kind,
+        "attributed": att.attributed,
+        "implicit": att.implicit,
+        "source": att.source if att.attributed else None,
+        "source_type": att.source_type if att.attributed else None,
+        "cue": att.cue.text if att.attributed and att.cue else None,
+        "stance": _top(stance_p),
+        "stance_probs": _rounded(stance_p),
+        "frame": _top(frame_p),
+        "frame_probs": _rounded(frame_p),
+        "source_span": _span(att.source_span) if att.attributed else None,
+        "cue_span": _span(att.cue) if att.attributed else None,
+        "target": targets[0],
+    }
+    if len(targets) > 1:
+        per_target = {t: probs[f"stance@{t}"][k] for t in targets}
+        row["stances"] = {
+            t: {"stance": _top(p), "probs": _rounded(p)} for t, p in per_target.items()
+        }
+    return row
+
+
+def _rounded(p: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in p.items()}
+
+
+def _span(span) -> list[int] | None:
+    return None if span is None else [span.start, span.end]
+
+
+def compose_infer_config(overrides: list[str]) -> InferConfig:
+    """configs/infer.yaml with command-line overrides, as a typed InferConfig."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.config_store import ConfigStore
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    from framing.config import PROJECT_ROOT, VERSION_BASE
+
+    ConfigStore.instance().store(name="infer_schema", node=InferConfig)
+    try:
+        with initialize_config_dir(str(PROJECT_ROOT / "configs"), version_base=VERSION_BASE):
+            cfg = compose("infer", overrides=overrides)
+        return OmegaConf.to_object(cfg)
+    except (HydraException, OmegaConfBaseException) as e:
+        lines = [ln.strip() for ln in str(e).strip().splitlines() if ln.strip()]
+        raise InputError(" ".join(lines[:2])) from None

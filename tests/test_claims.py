@@ -1,0 +1,237 @@
+"""Claims: sentences of body segments, sentence-boundary fixes, splits where attribution
+differs, exact offsets, and claim boundary F1. Uses the installed spaCy model, nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.article import Claim, Segment
+from framing.claims import (
+    ModelMissingError,
+    claim_boundary_f1,
+    corpus_claims,
+    corpus_segments,
+    load_nlp,
+    sentence_spans,
+    split_claims,
+)
+from framing.config import InputError
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    try:
+        return load_nlp()
+    except ModelMissingError as e:
+        pytest.skip(str(e))
+
+
+def body(nlp, text: str) -> list[str]:
+    """Claim texts of `text` taken as one body paragraph."""
+    claims = split_claims(text, [Segment("body", 0, len(text))], nlp)
+    assert all(text[c.start : c.end] == c.text == c.text.strip() for c in claims)
+    return [c.text for c in claims]
+
+
+def test_load_nlp_is_cached(nlp):
+    assert load_nlp() is nlp
+    assert {"parser", "ner"} <= set(nlp.pipe_names)
+
+
+def test_missing_model_is_one_clear_line():
+    with pytest.raises(ModelMissingError) as err:
+        load_nlp("no_such_spacy_model_xyz")
+    message = str(err.value)
+    assert "\n" not in message and "no_such_spacy_model_xyz" in message
+    assert isinstance(err.value, InputError)
+
+
+def test_only_body_and_optional_headline_give_claims(nlp):
+    text = (
+        "Navies hold drill near Guam\nCHINA / DIPLOMACY\nBy Staff Reporter\n"
+        "Photo: VCG\nCooperation for peace\n"
+        "The two navies began a drill on Monday. It ends on Friday.\n"
+    )
+    lines = text.splitlines(keepends=True)
+    kinds = ["headline", "section", "byline", "caption", "subhead", "body"]
+    segments, pos = [], 0
+    for kind, line in zip(kinds, lines):
+        segments.append(Segment(kind, pos, pos + len(line.rstrip("\n"))))
+        pos += len(line)
+    claims = split_claims(text, segments, nlp)
+    assert [(c.kind, c.text) for c in claims] == [
+        ("body", "The two navies began a drill on Monday."),
+        ("body", "It ends on Friday."),
+    ]
+    assert [c.id for c in claims] == ["c001", "c002"]
+    with_head = split_claims(text, segments, nlp, include_headline=True)
+    assert (with_head[0].kind, with_head[0].text) == ("headline", "Navies hold drill near Guam")
+    assert all(text[c.start : c.end] == c.text for c in with_head)
+
+
+def test_offsets_index_the_original_text(nlp):
+    text = "\ufeffHeadline\r\n\r\n  The drills began on Monday,\u00a0officials said.  \r\n"
+    start = text.index("The")
+    end = text.index("said.") + len("said.")
+    claims = split_claims(text, [Segment("body", start - 2, end + 2)], nlp)
+    assert [(c.start, c.end) for c in claims] == [(start, end)]
+    assert claims[0].text == text[start:end]
+
+
+def test_a_sentence_never_crosses_a_segment(nlp):
+    text = "Cooperation for peace\nThe drills continue"
+    segments = [Segment("body", 0, 21), Segment("body", 22, len(text))]
+    assert [c.text for c in split_claims(text, segments, nlp)] == [
+        "Cooperation for peace",
+        "The drills continue",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        (
+            "The U.S. Navy said the drill began on Nov. 5 near Guam. It ended a week later.",
+            ["The U.S. Navy said the drill began on Nov. 5 near Guam.", "It ended a week later."],
+        ),
+        (
+            "Colonel (retd.) Ivan Petrov said the drill was normal. Critics disagreed.",
+            ["Colonel (retd.) Ivan Petrov said the drill was normal.", "Critics disagreed."],
+        ),
+        (
+            "“The drills are routine,” said Zhang Hong. “They will continue next year. "
+            "Nobody should worry.” He added that trust was high.",
+            [
+                "“The drills are routine,” said Zhang Hong.",
+                "“They will continue next year.",
+                "Nobody should worry.”",
+                "He added that trust was high.",
+            ],
+        ),
+    ],
+)
+def test_sentences(nlp, text, sentences):
+    assert body(nlp, text) == sentences
+
+
+def _doc(nlp, words: list[str], spaces: list[bool], starts: list[int]):
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=starts)
+
+
+def test_sentence_fixes_on_bad_boundaries(nlp):
+    # a closing quote left at the start of the next sentence goes back to its quotation
+    doc = _doc(
+        nlp,
+        ["“", "They", "will", "stay", ".", "”", "He", "said", "so", "."],
+        [False, True, True, False, False, True, True, True, False, False],
+        [1, -1, -1, -1, -1, 1, 1, -1, -1, -1],
+    )
+    assert [doc.text[s:e] for s, e in sentence_spans(doc)] == ["“They will stay.”", "He said so."]
+    # a split after a title abbreviation, and before a lower-case word, is undone
+    doc = _doc(
+        nlp,
+        ["Col.", "Ivan", "Petrov", "said", "it", "was", "normal", "for", "the", "region", "."],
+        [True] * 10 + [False],
+        [1, 1, -1, -1, -1, -1, -1, 1, -1, -1, -1],
+    )
+    assert [doc.text[s:e] for s, e in sentence_spans(doc)] == [doc.text.rstrip()]
+    # but a blank line always ends a sentence
+    doc = _doc(
+        nlp,
+        ["The", "drills", "\n\n", "Ships", "left"],
+        [True, False, False, True, False],
+        [1, -1, -1, -1, -1],
+    )
+    assert [doc.text[s:e] for s, e in sentence_spans(doc)] == ["The drills", "Ships left"]
+
+
+@pytest.mark.parametrize(
+    "text, claims",
+    [
+        (  # the seed article's pattern: outlet voice, "as Western media try", analysts
+            "The visit drew wide attention, as Western media try to link it to the war in "
+            "Ukraine, with Chinese analysts saying on Monday that the partnership targets no "
+            "third party.",
+            [
+                "The visit drew wide attention,",
+                "as Western media try to link it to the war in Ukraine,",
+                "with Chinese analysts saying on Monday that the partnership targets no third "
+                "party.",
+            ],
+        ),
+        (
+            "Washington has accused Beijing of helping Russia rebuild its arms industry, a "
+            "charge China denies.",
+            [
+                "Washington has accused Beijing of helping Russia rebuild its arms industry,",
+                "a charge China denies.",
+            ],
+        ),
+        (
+            "Warships began a joint drill on Monday, Xinhua reported, the latest sign of closer "
+            "military ties.",
+            [
+                "Warships began a joint drill on Monday, Xinhua reported,",
+                "the latest sign of closer military ties.",
+            ],
+        ),
+        (
+            "A NATO official said the plan was dangerous, while Chinese state media dismissed "
+            "such remarks as Cold War thinking.",
+            [
+                "A NATO official said the plan was dangerous,",
+                "while Chinese state media dismissed such remarks as Cold War thinking.",
+            ],
+        ),
+    ],
+)
+def test_sentence_with_different_attribution_is_split(nlp, text, claims):
+    assert body(nlp, text) == claims
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Critics said the drill was a dangerous show of force that raises the risk of war.",
+        "Moscow rejected the accusation, saying its aircraft stayed over neutral waters.",
+        # a cue that closes the sentence reports everything before it
+        "South Korea's military claimed that a Russian aircraft had violated its airspace, and "
+        "Seoul scrambled fighter jets, Yonhap News Agency reported.",
+        '"We train together, but we are not allies," Li said.',
+        "The drills, which included destroyers and support vessels, ended on Friday.",
+    ],
+)
+def test_sentence_with_one_voice_stays_whole(nlp, text):
+    assert body(nlp, text) == [text]
+
+
+def _claims(*spans: tuple[int, int]) -> list[Claim]:
+    return [Claim(f"c{k}", s, e, "x" * (e - s)) for k, (s, e) in enumerate(spans)]
+
+
+def test_claim_boundary_f1_exact_and_overlap():
+    gold = _claims((0, 10), (11, 20), (21, 40))
+    pred = _claims((0, 10), (11, 18), (19, 30), (31, 40))
+    s = claim_boundary_f1(gold, pred)
+    assert (s["n_gold"], s["n_pred"]) == (3, 4)
+    assert s["exact_precision"] == pytest.approx(1 / 4)
+    assert s["exact_recall"] == pytest.approx(1 / 3)
+    assert s["exact_f1"] == pytest.approx(2 / 7)
+    # (11, 18) overlaps (11, 20) by 7/9; the halves of (21, 40) overlap it by less than half
+    assert s["overlap_f1"] == pytest.approx(2 * (2 / 4) * (2 / 3) / (2 / 4 + 2 / 3))
+    padded = [Claim("p", 0, 12, " A happened ")]
+    assert claim_boundary_f1([Claim("g", 1, 11, "A happened")], padded)["exact_f1"] == 1.0
+    assert claim_boundary_f1([], [])["exact_f1"] == 0.0
+
+
+def test_corpus_records_and_boundaries(nlp, tiny_corpus):
+    from framing.corpus import load_corpus
+
+    for doc in load_corpus(tiny_corpus):
+        gold = corpus_claims(doc)
+        assert all(doc["text"][c.start : c.end] == c.text for c in gold)
+        assert {c.kind for c in gold} == {"body"}
+        pred = split_claims(doc["text"], corpus_segments(doc), nlp)
+        assert claim_boundary_f1(gold, pred)["exact_f1"] >= 0.95
