@@ -26,6 +26,7 @@ from omegaconf import DictConfig, OmegaConf  # noqa: E402
 from framing import config as framing_config  # noqa: E402
 from framing.config import TrainConfig  # noqa: E402
 from framing.corpus import resolve_offsets, split_articles  # noqa: E402
+from framing.train import run_experiment  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "configs"
@@ -310,3 +311,22 @@ def table_overrides(table: SimpleNamespace) -> list[str]:
 @pytest.fixture
 def corpus_overrides(tiny_corpus: Path) -> list[str]:
     return [f"data.root={tiny_corpus}"]
+
+
+HEAD_OVERRIDES = {
+    "framing": ["task=framing"],
+    "stance": ["task=stance", "model.pair_mode=concat"],
+    "attribution": ["task=attribution"],
+    "source_type": ["task=source_type"],
+}
+
+
+@pytest.fixture(scope="session")
+def head_dirs(tmp_path_factory, tiny_model: str, tiny_corpus: Path) -> dict[str, str]:
+    """Four encoder_logreg heads on the tiny BERT, trained and recorded like any run."""
+    out = tmp_path_factory.mktemp("heads")
+    dirs = {}
+    for task, overrides in HEAD_OVERRIDES.items():
+        cfg = compose_train(["model=encoder_logreg", f"data.root={tiny_corpus}", *overrides])
+        dirs[task] = str(run_experiment(OmegaConf.to_object(shrink(cfg, tiny_model, out))))
+    return dirs

@@ -31,6 +31,7 @@ class Head:
     use_pair: bool
     model: Classifier
     run_dir: Path
+    schema_version: str
 
 
 def load_head(run_dir: str | Path, device: str | None = None) -> Head:
@@ -42,8 +43,10 @@ def load_head(run_dir: str | Path, device: str | None = None) -> Head:
             f"model_dir={run_dir} is not a recorded run with a saved model "
             "(expected config.yaml and model/ inside)"
         )
-    task = yaml.safe_load(cfg_file.read_text(encoding="utf-8"))["task"]
-    return Head(task["name"], bool(task["use_pair"]), load_model(model_dir, device), run_dir)
+    cfg = yaml.safe_load(cfg_file.read_text(encoding="utf-8"))
+    task = cfg["task"]
+    model = load_model(model_dir, device)
+    return Head(task["name"], bool(task["use_pair"]), model, run_dir, cfg["schema"]["version"])
 
 
 def load_heads(
@@ -51,13 +54,13 @@ def load_heads(
 ) -> dict[str, Head]:
     """The embedded default heads for `tasks`, each replaced by a given run of the same task."""
     heads = {}
-    for task in tasks:
-        default = DEFAULT_MODEL_DIR / task
-        if default.is_dir():
-            heads[task] = load_head(default, device)
     for run_dir in model_dirs or []:
         head = load_head(run_dir, device)
         heads[head.task] = head
+    for task in tasks:
+        default = DEFAULT_MODEL_DIR / task
+        if task not in heads and default.is_dir():
+            heads[task] = load_head(default, device)
     missing = [t for t in tasks if t not in heads]
     if missing:
         raise InputError(

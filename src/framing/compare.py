@@ -31,6 +31,8 @@ def collect(root: Path) -> pd.DataFrame:
     rows = []
     for run in records.find_runs(root):
         m = records.read_json(run / "metrics.json")
+        if "family" not in m:  # not a training run (e.g. evaluate_pipeline)
+            continue
         cfg = yaml.safe_load((run / "config.yaml").read_text(encoding="utf-8"))
         row = {
             "run": str(run),
