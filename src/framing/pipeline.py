@@ -30,7 +30,7 @@ class PipelineConfig:
     model_dir: list[str] = field(default_factory=list)  # run folders replacing default heads
     device: str = "auto"
     include_headline: bool = False
-    attribution: str = "combined"  # rules | learned | combined
+    attribution: str = "rules"  # rules | learned | combined; rules won on the dev split
 
     def __post_init__(self) -> None:
         if self.attribution not in ATTRIBUTION_MODES:
