@@ -65,7 +65,7 @@ def to_table(article_id: str, rows: list[dict], width: int | None = None) -> str
     """One line per claim: number, attribution, stance, frame, then the claim text."""
     width = width or shutil.get_terminal_size((120, 20)).columns
     lines = [f"== {article_id}: {len(rows)} claims =="]
-    head = f"{'#':>3}  {'source (type) / cue':<38} {'stance':<8} {'frame':<22} claim"
+    head = f"{'#':>4}  {'source (type) / cue':<38} {'stance':<8} {'frame':<22} claim"
     lines.append(head)
     text_width = max(20, width - len(head) + len("claim"))
     for r in rows:
@@ -75,7 +75,7 @@ def to_table(article_id: str, rows: list[dict], width: int | None = None) -> str
         else:
             who = "- own voice"
         lines.append(
-            f"{r['claim_id']:>3}  {_clip(who, 38):<38} {r['stance']:<8} {r['frame']:<22} "
+            f"{r['claim_id']:>4}  {_clip(who, 38):<38} {r['stance']:<8} {r['frame']:<22} "
             + _clip(r["text"], text_width)
         )
     s = summarize(rows)
