@@ -154,8 +154,8 @@ def test_seed_article_with_the_default_model() -> None:
     for r in rows:
         if r["attributed"] and r["source"]:
             by_source.setdefault(r["source"], set()).add(r["source_type"])
-    for vague in ("experts", "observers"):
-        assert by_source[vague] == {"unnamed"}
+    vague = [s for s in by_source if s.lower().split()[-1] in ("experts", "analysts", "observers")]
+    assert len(vague) >= 3 and all(by_source[s] == {"unnamed"} for s in vague), vague
     for person in ("Zhang Hong", "Song Zhongping", "Cui Heng", "Vladimir Putin"):
         assert by_source[person] == {"named_person"}, person
     zhang = [r for r in rows if r["cue"] == "said" and r["text"].rstrip().endswith("Zhang said.")]
