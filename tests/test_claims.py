@@ -8,14 +8,12 @@ import pytest
 from framing.article import Claim, Segment
 from framing.claims import (
     ModelMissingError,
-    claim_boundary_f1,
-    corpus_claims,
-    corpus_segments,
     load_nlp,
     sentence_spans,
     split_claims,
 )
 from framing.config import InputError
+from framing.evaluate import claim_boundary_f1, corpus_claims, corpus_segments
 
 
 @pytest.fixture(scope="module")

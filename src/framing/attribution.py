@@ -9,15 +9,10 @@ from typing import TYPE_CHECKING
 from framing.article import Attribution, Claim, Span
 from framing.claims import (
     OPEN_QUOTES,
-    attribution_scores,
-    boundary_scores,
     claim_sentences,
-    corpus_claims,
-    corpus_segments,
     fully_quoted,
     has_quote,
     quote_depth,
-    split_claims,
 )
 from framing.lexicon import (
     DOCUMENT_NOUNS,
@@ -381,37 +376,3 @@ def _neighbour_speaker(claims: list[Claim], k: int) -> Claim | None:
     if nxt and nxt.attribution.attributed and nxt.text[:1] in OPEN_QUOTES + '"':
         return nxt
     return None
-
-
-# --------------------------------------------------------------------------- scores
-
-
-def evaluate_attribution(gold_claims: list[Claim], pred_claims: list[Claim]) -> dict:
-    """Attribution scores of one article's predicted claims against its gold claims.
-
-    Claims are matched by offsets, exactly and by overlap (one dict each). On matched claims:
-    attributed-or-not accuracy and macro-F1, implicit F1; on gold-attributed ones: source
-    match (resolved name, case-insensitive), source span overlap, source-type accuracy, cue
-    match (same text, case-insensitive) and cue span overlap.
-    """
-    return attribution_scores([(gold_claims, pred_claims)])
-
-
-def score_corpus(docs: list[dict], nlp: Language) -> dict:
-    """Claims and attribution on corpus articles (`load_corpus`), from their gold segments.
-
-    `boundary`: claim spans pooled over the articles; `attribution`: scores of the predicted
-    claims; `attribution_gold_claims`: attribution run on the gold claim spans.
-    """
-    split, given = [], []
-    for d in docs:
-        gold = corpus_claims(d)
-        pred = attribute(split_claims(d["text"], corpus_segments(d), nlp), d["text"], nlp)
-        split.append((gold, pred))
-        bare = [replace(c, attribution=Attribution()) for c in gold]
-        given.append((gold, attribute(bare, d["text"], nlp)))
-    return {
-        "boundary": boundary_scores(split),
-        "attribution": attribution_scores(split),
-        "attribution_gold_claims": attribution_scores(given),
-    }

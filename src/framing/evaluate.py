@@ -1,4 +1,5 @@
-"""End-to-end evaluation of the article pipeline on annotated corpus articles, recorded as a run.
+"""End-to-end evaluation of the article pipeline on annotated corpus articles, recorded as a run;
+claim matching and the boundary and attribution scores it reports.
 
 From raw text: segment-kind accuracy, claim boundary F1, then on matched claims attribution
 (for each attribution mode: rules, learned, combined), source match, source type, and stance and
@@ -12,18 +13,23 @@ import logging
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from framing import records
-from framing.article import Claim, Document
-from framing.claims import attribution_scores, boundary_scores, corpus_claims, match_claims
+from framing.article import Attribution, Claim, Document, Segment, Span
+from framing.attribution import attribute
+from framing.claims import split_claims
 from framing.classify import predict
 from framing.config import InputError, project_path
 from framing.corpus import fingerprint, load_corpus
 from framing.metrics import evaluate
 from framing.pipeline import ATTRIBUTION_MODES, Pipeline, PipelineConfig, resolve_attribution
 from framing.segment import segment_scores
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -150,3 +156,147 @@ def run_evaluation(
         records.set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
         raise
     return run_dir
+
+
+# ----------------------------------------------------- claim matching and scores
+
+
+def _trimmed(c: Claim) -> tuple[int, int]:
+    return c.start + len(c.text) - len(c.text.lstrip()), c.end - len(c.text) + len(c.text.rstrip())
+
+
+def match_claims(gold: list[Claim], pred: list[Claim], exact: bool) -> list[tuple[Claim, Claim]]:
+    """Gold-pred pairs of one article: same trimmed offsets, or (not `exact`) a character
+    overlap above half their union. Claims do not overlap, so each has at most one partner."""
+    spans = [(_trimmed(p), p) for p in pred]
+    out = []
+    for g in gold:
+        (a, b) = _trimmed(g)
+        for (c, d), p in spans:
+            inter, union = min(b, d) - max(a, c), max(b, d) - min(a, c)
+            if ((a, b) == (c, d)) if exact else (union > 0 and inter / union > 0.5):
+                out.append((g, p))
+                break
+    return out
+
+
+def claim_boundary_f1(gold: list[Claim], pred: list[Claim]) -> dict[str, float]:
+    """Precision, recall and F1 of one article's claim spans, exact and overlap-based.
+
+    >>> g = [Claim("g1", 0, 10, "A happened"), Claim("g2", 11, 20, "B said it")]
+    >>> p = [Claim("p1", 0, 10, "A happened"), Claim("p2", 11, 18, "B said ")]
+    >>> s = claim_boundary_f1(g, p)
+    >>> s["exact_f1"], s["overlap_f1"]
+    (0.5, 1.0)
+    """
+    return boundary_scores([(gold, pred)])
+
+
+def boundary_scores(articles: list[tuple[list[Claim], list[Claim]]]) -> dict[str, float]:
+    """`claim_boundary_f1` pooled over (gold, pred) pairs of articles."""
+    n_gold = sum(len(g) for g, _ in articles)
+    n_pred = sum(len(p) for _, p in articles)
+    out: dict[str, float] = {"n_gold": n_gold, "n_pred": n_pred}
+    for mode in ("exact", "overlap"):
+        tp = sum(len(match_claims(g, p, mode == "exact")) for g, p in articles)
+        prec, rec = tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0
+        out[f"{mode}_precision"], out[f"{mode}_recall"] = prec, rec
+        out[f"{mode}_f1"] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return out
+
+
+def attribution_scores(articles: list[tuple[list[Claim], list[Claim]]]) -> dict:
+    """Attribution scores (`framing.attribution.evaluate_attribution`) pooled over (gold, pred)
+    pairs of articles."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    out: dict = {}
+    for mode in ("exact", "overlap"):
+        pairs = [
+            (g.attribution, p.attribution)
+            for gold, pred in articles
+            for g, p in match_claims(gold, pred, mode == "exact")
+        ]
+        res: dict[str, float] = {"n_gold": sum(len(g) for g, _ in articles), "matched": len(pairs)}
+        if pairs:
+            ga, pa = [g.attributed for g, _ in pairs], [p.attributed for _, p in pairs]
+            gi, pi = [g.implicit for g, _ in pairs], [p.implicit for _, p in pairs]
+            res["attributed_accuracy"] = accuracy_score(ga, pa)
+            res["attributed_macro_f1"] = f1_score(
+                ga, pa, labels=[False, True], average="macro", zero_division=0
+            )
+            res["implicit_f1"] = f1_score(gi, pi, labels=[True], average="macro", zero_division=0)
+        att = [(g, p) for g, p in pairs if g.attributed]
+        cues = [(g, p) for g, p in att if g.cue is not None]
+        res["source_match"] = _mean((p.source or "").lower() == g.source.lower() for g, p in att)
+        res["source_span_overlap"] = _mean(
+            _overlaps(g.source_span, p.source_span) for g, p in att if g.source_span
+        )
+        res["source_type_accuracy"] = _mean(g.source_type == p.source_type for g, p in att)
+        res["cue_exact"] = _mean(
+            p.cue is not None and g.cue.text.lower() == p.cue.text.lower() for g, p in cues
+        )
+        res["cue_overlap"] = _mean(_overlaps(g.cue, p.cue) for g, p in cues)
+        out[mode] = res
+    return out
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0
+
+
+def _overlaps(gold: Span | None, pred: Span | None) -> bool:
+    return bool(gold and pred and min(gold.end, pred.end) > max(gold.start, pred.start))
+
+
+def corpus_segments(doc: dict) -> list[Segment]:
+    """Gold Segments of one article loaded by `framing.corpus.load_corpus`."""
+    return [Segment(s["kind"], s["start"], s["end"]) for s in doc["segments"]]
+
+
+def corpus_claims(doc: dict, kinds: tuple[str, ...] = ("body",)) -> list[Claim]:
+    """Gold Claims, with their Attribution, of one article loaded by `load_corpus`."""
+    out = []
+    for k, c in enumerate(doc["claims"]):
+        if c["kind"] not in kinds:
+            continue
+        src = None
+        if c["source_start"] is not None:
+            s, e = c["source_start"], c["source_end"]
+            src = Span(s, e, doc["text"][s:e])
+        cue = Span(c["cue_start"], c["cue_end"], c["cue"]) if c["cue"] else None
+        att = Attribution(c["attributed"], c["implicit"], c["source"], src, c["source_type"], cue)
+        out.append(Claim(f"g{k:03d}", c["start"], c["end"], c["text"], c["kind"], att))
+    return out
+
+
+def evaluate_attribution(gold_claims: list[Claim], pred_claims: list[Claim]) -> dict:
+    """Attribution scores of one article's predicted claims against its gold claims.
+
+    Claims are matched by offsets, exactly and by overlap (one dict each). On matched claims:
+    attributed-or-not accuracy and macro-F1, implicit F1; on gold-attributed ones: source
+    match (resolved name, case-insensitive), source span overlap, source-type accuracy, cue
+    match (same text, case-insensitive) and cue span overlap.
+    """
+    return attribution_scores([(gold_claims, pred_claims)])
+
+
+def score_corpus(docs: list[dict], nlp: Language) -> dict:
+    """Claims and attribution on corpus articles (`load_corpus`), from their gold segments.
+
+    `boundary`: claim spans pooled over the articles; `attribution`: scores of the predicted
+    claims; `attribution_gold_claims`: attribution run on the gold claim spans.
+    """
+    split, given = [], []
+    for d in docs:
+        gold = corpus_claims(d)
+        pred = attribute(split_claims(d["text"], corpus_segments(d), nlp), d["text"], nlp)
+        split.append((gold, pred))
+        bare = [replace(c, attribution=Attribution()) for c in gold]
+        given.append((gold, attribute(bare, d["text"], nlp)))
+    return {
+        "boundary": boundary_scores(split),
+        "attribution": attribution_scores(split),
+        "attribution_gold_claims": attribution_scores(given),
+    }
