@@ -15,7 +15,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from framing.config import VERSION_BASE, InputError, TrainConfig, register
+from framing.config import VERSION_BASE, InputError, TrainConfig, check_overrides, register
 from framing.train import run_experiment
 
 register()
@@ -36,4 +36,9 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
+    try:
+        check_overrides(sys.argv[1:])
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
     main()

@@ -182,3 +182,56 @@ def compose_train_config(overrides: list[str]) -> TrainConfig:
     with initialize_config_dir(str(PROJECT_ROOT / "configs"), version_base=VERSION_BASE):
         cfg = compose("train", overrides=overrides)
     return OmegaConf.to_object(cfg)
+
+
+def one_line(exc: BaseException) -> str:
+    """Hydra/OmegaConf's message and its cause on one line, without the details that follow
+    (`full_key:`, the config search path)."""
+    lines: list[str] = []
+    while exc is not None:
+        for line in str(exc).strip().splitlines():
+            line = line.strip()
+            if line.startswith(("full_key:", "Config search path")):
+                break
+            if line.startswith("To append to your config"):  # we refuse `+key=` overrides
+                continue
+            if line and line not in lines:
+                lines.append(line)
+        exc = exc.__cause__
+    return " ".join(lines)
+
+
+def check_overrides(args: list[str]) -> None:
+    """Compose configs/train.yaml with command-line overrides before Hydra runs, so an unknown
+    key or a bad value is one InputError line. Each value of a sweep is tried once."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    overrides = [a for a in args if a not in ("-m", "--multirun")]
+    if any(a.startswith("-") for a in overrides):
+        return  # other Hydra flags (--cfg, -cn, ...): leave everything to Hydra
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except HydraException as e:
+        raise InputError(one_line(e)) from None
+    added = [o.input_line for o in parsed if o.input_line.startswith("+")]
+    if added:
+        raise InputError(
+            f"{added[0]}: adding config keys is not supported; every key is declared in configs/ "
+            "(python scripts/train.py --cfg job lists them)"
+        )
+    values = [
+        [f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
+        if o.is_sweep_override()
+        else [o.input_line]
+        for o in parsed
+    ]
+    trials = [[v[0] for v in values]]
+    for i, options in enumerate(values):
+        trials += [[*trials[0][:i], opt, *trials[0][i + 1 :]] for opt in options[1:]]
+    for trial in trials:
+        try:
+            compose_train_config(trial)
+        except (HydraException, OmegaConfBaseException) as e:
+            raise InputError(one_line(e)) from None

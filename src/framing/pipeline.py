@@ -168,7 +168,7 @@ def compose_infer_config(overrides: list[str]) -> InferConfig:
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    from framing.config import PROJECT_ROOT, VERSION_BASE
+    from framing.config import PROJECT_ROOT, VERSION_BASE, one_line
 
     ConfigStore.instance().store(name="infer_schema", node=InferConfig)
     try:
@@ -176,5 +176,4 @@ def compose_infer_config(overrides: list[str]) -> InferConfig:
             cfg = compose("infer", overrides=overrides)
         return OmegaConf.to_object(cfg)
     except (HydraException, OmegaConfBaseException) as e:
-        lines = [ln.strip() for ln in str(e).strip().splitlines() if ln.strip()]
-        raise InputError(" ".join(lines[:2])) from None
+        raise InputError(one_line(e)) from None
