@@ -21,9 +21,9 @@ from framing.report import summarize, to_jsonl, to_table, write_rows
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] in ("-h", "--help"):
+    if argv[:1] in (["-h"], ["--help"]):
         print(__doc__)
-        return 0 if argv else 2
+        return 0
     logging.basicConfig(
         level=logging.INFO,
         stream=sys.stderr,
