@@ -30,8 +30,10 @@ HEADS = {
 
 def main() -> int:
     for task, task_overrides in HEADS.items():
+        # C=10 chosen on the dev split: framing 60.6 vs 60.4 at C=1, stance (concat) 62.9 vs 60.5
         overrides = [
             "model=encoder_logreg",
+            "model.C=10",
             "seed=0",
             f"name=default_model_{task}",
             *task_overrides,
