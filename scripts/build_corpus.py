@@ -20,7 +20,7 @@ from framing.corpus import (
     load_corpus,
     read_article,
     resolve_offsets,
-    split_articles,
+    write_splits,
 )
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -59,15 +59,7 @@ def main() -> int:
     n_claims = 0
     if not args.files:
         docs = load_corpus(ROOT)
-        split = split_articles(docs, seed=SPLIT_SEED)
-        payload = {
-            "seed": split.seed,
-            "stratified_by": "voice",
-            "train": split.train,
-            "dev": split.dev,
-            "test": split.test,
-        }
-        (ROOT / "splits.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+        split = write_splits(ROOT, docs, seed=SPLIT_SEED)
         n_claims = sum(len(d["claims"]) for d in docs)
         if args.stats:
             print(label_counts(docs, split))

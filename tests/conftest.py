@@ -25,7 +25,7 @@ from omegaconf import DictConfig, OmegaConf  # noqa: E402
 
 from framing import config as framing_config  # noqa: E402
 from framing.config import TrainConfig  # noqa: E402
-from framing.corpus import resolve_offsets, split_articles  # noqa: E402
+from framing.corpus import resolve_offsets, write_splits  # noqa: E402
 from framing.train import run_experiment  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -239,15 +239,7 @@ def write_corpus(root: Path, specs: list[dict] = ARTICLES, split_seed: int = 13)
             json.dumps(resolved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
         docs.append(resolved)
-    split = split_articles(docs, seed=split_seed)
-    payload = {
-        "seed": split.seed,
-        "stratified_by": "voice",
-        "train": split.train,
-        "dev": split.dev,
-        "test": split.test,
-    }
-    (root / "splits.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    write_splits(root, docs, seed=split_seed)
     return root
 
 
@@ -330,3 +322,14 @@ def head_dirs(tmp_path_factory, tiny_model: str, tiny_corpus: Path) -> dict[str,
         cfg = compose_train(["model=encoder_logreg", f"data.root={tiny_corpus}", *overrides])
         dirs[task] = str(run_experiment(OmegaConf.to_object(shrink(cfg, tiny_model, out))))
     return dirs
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The spaCy pipeline of the claims/attribution stages (skips if its package is missing)."""
+    from framing.claims import ModelMissingError, load_nlp
+
+    try:
+        return load_nlp()
+    except ModelMissingError as e:
+        pytest.skip(str(e))

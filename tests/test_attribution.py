@@ -12,19 +12,12 @@ import pytest
 
 from framing.article import Attribution, Claim, Segment, Span
 from framing.attribution import attribute
-from framing.claims import ModelMissingError, load_nlp, split_claims
+from framing.claims import split_claims
 from framing.evaluate import evaluate_attribution, score_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "articles" / "000_9441d596a4cd1f47.txt"
 
-
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return load_nlp()
-    except ModelMissingError as e:
-        pytest.skip(str(e))
 
 
 def run(nlp, text: str) -> list[Claim]:

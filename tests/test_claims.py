@@ -16,14 +16,6 @@ from framing.config import InputError
 from framing.evaluate import claim_boundary_f1, corpus_claims, corpus_segments
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return load_nlp()
-    except ModelMissingError as e:
-        pytest.skip(str(e))
-
-
 def body(nlp, text: str) -> list[str]:
     """Claim texts of `text` taken as one body paragraph."""
     claims = split_claims(text, [Segment("body", 0, len(text))], nlp)

@@ -241,6 +241,20 @@ def split_articles(docs: list[dict], seed: int, dev: float = 0.15, test: float =
     return Split(*(sorted(out[s]) for s in ("train", "dev", "test")), seed=seed)
 
 
+def write_splits(root: Path, docs: list[dict], seed: int) -> Split:
+    """Draw the article split (`split_articles`) and write it to `root`/splits.json."""
+    split = split_articles(docs, seed=seed)
+    payload = {
+        "seed": split.seed,
+        "stratified_by": "voice",
+        "train": split.train,
+        "dev": split.dev,
+        "test": split.test,
+    }
+    (Path(root) / "splits.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    return split
+
+
 def fingerprint(paths: list[Path]) -> str:
     """A sha256 over the bytes of `paths` in sorted order, to tell data versions apart."""
     h = hashlib.sha256()

@@ -57,8 +57,9 @@ def claim_label(task: str, claim: dict) -> str:
     raise InputError(f"no corpus label for task {task!r}")
 
 
-def _corpus_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Examples], str]:
-    root = project_path(data.root)
+def corpus_splits(root: str | Path) -> tuple[dict[str, list[dict]], str]:
+    """The validated corpus articles of each split (splits.json), and the corpus fingerprint."""
+    root = project_path(root)
     split_file = root / "splits.json"
     if not root.is_dir() or not split_file.is_file():
         raise InputError(
@@ -71,11 +72,21 @@ def _corpus_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Exam
     split_ids = json.loads(split_file.read_text(encoding="utf-8"))
     out = {}
     for name in SPLITS:
+        missing = [aid for aid in split_ids[name] if aid not in docs]
+        if missing:
+            raise InputError(f"{split_file}: article {missing[0]!r} has no annotation")
+        out[name] = [docs[aid] for aid in split_ids[name]]
+    files = [split_file, *root.glob("annotations/*.json"), *root.glob("articles/*.txt")]
+    return out, fingerprint(files)
+
+
+def _corpus_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Examples], str]:
+    articles, fp = corpus_splits(data.root)
+    out = {}
+    for name in SPLITS:
         ex = Examples([], [], [], [] if task.use_pair else None)
-        for aid in split_ids[name]:
-            if aid not in docs:
-                raise InputError(f"{split_file}: article {aid!r} has no annotation")
-            doc = docs[aid]
+        for doc in articles[name]:
+            aid = doc["article_id"]
             for k, claim in enumerate(doc["claims"]):
                 if claim["kind"] not in task.claim_kinds:
                     continue
@@ -85,8 +96,7 @@ def _corpus_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Exam
                 if ex.pairs is not None:
                     ex.pairs.append(doc["target"])
         out[name] = ex
-    files = [split_file, *root.glob("annotations/*.json"), *root.glob("articles/*.txt")]
-    return out, fingerprint(files)
+    return out, fp
 
 
 def read_table(path: str | Path) -> pd.DataFrame:

@@ -8,7 +8,6 @@ frame macro-F1 (stance scored toward each article's own target).
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import asdict, replace
@@ -22,8 +21,8 @@ from framing.article import Attribution, Claim, Document, Segment, Span
 from framing.attribution import attribute
 from framing.claims import split_claims
 from framing.classify import predict
-from framing.config import InputError, project_path
-from framing.corpus import fingerprint, load_corpus
+from framing.config import InputError
+from framing.data import corpus_splits
 from framing.metrics import evaluate
 from framing.pipeline import ATTRIBUTION_MODES, Pipeline, PipelineConfig, resolve_attribution
 from framing.segment import segment_scores
@@ -32,20 +31,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 log = logging.getLogger(__name__)
-
-
-def corpus_articles(root: str, split: str) -> tuple[list[dict], str]:
-    """The annotated articles of one split, and the corpus fingerprint."""
-    root_path = project_path(root)
-    split_file = root_path / "splits.json"
-    if not split_file.is_file():
-        raise InputError(f"corpus not found: {split_file} is missing (set data_root=<folder>)")
-    ids = json.loads(split_file.read_text(encoding="utf-8"))
-    if split not in ids:
-        raise InputError(f"split={split!r}; expected train, dev or test")
-    docs = {d["article_id"]: d for d in load_corpus(root_path)}
-    files = [split_file, *root_path.glob("annotations/*.json"), *root_path.glob("articles/*.txt")]
-    return [docs[i] for i in ids[split]], fingerprint(files)
 
 
 def score_articles(pipeline: Pipeline, docs: list[dict], n_boot: int, seed: int) -> tuple:
@@ -122,7 +107,10 @@ def run_evaluation(
     seed: int = 0,
 ) -> Path:
     """Score the pipeline on one corpus split and record it under out_root/evaluate_pipeline/."""
-    docs, data_fp = corpus_articles(data_root, split)
+    if split not in ("train", "dev", "test"):
+        raise InputError(f"split={split!r}; expected train, dev or test")
+    articles, data_fp = corpus_splits(data_root)
+    docs = articles[split]
     pipeline = Pipeline(cfg)
     run_dir = records.new_run_dir(out_root, "evaluate_pipeline")
     try:
