@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -84,7 +86,11 @@ def test_experiment_composes(experiment: str) -> None:
     lines = (CONFIGS / "experiment" / f"{experiment}.yaml").read_text().splitlines()
     assert lines[0] == "# @package _global_"
     assert lines[1].startswith("# python scripts/train.py")
-    assert f"experiment={experiment}" in lines[1]
+    glob = re.search(r"experiment=glob\(([^),]+)", lines[1])
+    assert f"experiment={experiment}" in lines[1] or (glob and fnmatch(experiment, glob[1]))
+    if glob:  # a benchmark: <dataset>_<family>, its runs named after the file
+        assert cfg.name == experiment
+        assert experiment.endswith(cfg.model.family) and cfg.data.name in experiment
 
 
 GROUP_TYPES = {"task": TaskConfig, "data": DataConfig, "schema": SchemaConfig}
@@ -160,7 +166,11 @@ def test_tfidf_has_no_transformer_keys() -> None:
             "task.name='bogus'; expected one of "
             "['framing', 'stance', 'attribution', 'source_type']",
         ),
-        (["data.kind=sql"], "data.kind='sql'; expected 'corpus' or 'table'"),
+        (
+            ["data.kind=sql"],
+            "data.kind='sql'; expected one of ['corpus', 'table', 'newsmtsc', 'gvfc', 'frac']",
+        ),
+        (["data.folds=1"], "data.folds=1; expected 0 (no CV) or at least 2"),
         (["data=table"], "data.kind=table needs data.train=<file.csv|file.jsonl>"),
         (["data.dev_fraction=0.9"], "data.dev_fraction + data.test_fraction must lie in (0, 1)"),
         (["bootstrap=-1"], "bootstrap=-1; expected a number of resamples >= 0"),

@@ -17,7 +17,7 @@ from framing.config import InputError
 from framing.metrics import paired_bootstrap
 
 # Config keys that vary between runs of one configuration, or only say where output goes.
-RUN_ONLY_KEYS = ("seed", "out_root", "name", "save_model")
+RUN_ONLY_KEYS = ("seed", "out_root", "data_root", "name", "save_model")
 
 
 def config_id(config: dict) -> str:
@@ -46,13 +46,26 @@ def collect(root: Path) -> pd.DataFrame:
             "seed": m["seed"],
             "config_id": config_id(cfg),
         }
-        for split in ("dev", "test"):
-            row[f"{split}_macro_f1"] = m[split]["macro_f1"]
-            row[f"{split}_accuracy"] = m[split]["accuracy"]
+        for split in ("dev", "test"):  # cross-validated runs have no dev set
+            row[f"{split}_macro_f1"] = row[f"{split}_accuracy"] = float("nan")
+            row[f"{split}_ci_lo"] = row[f"{split}_ci_hi"] = float("nan")
+        for split in m.get("evals", ["dev", "test"]):
+            for key in METRIC_KEYS:
+                if key in m[split]:
+                    row[f"{split}_{key}"] = m[split][key]
             lo, hi = m[split]["macro_f1_ci95"]
             row[f"{split}_ci_lo"], row[f"{split}_ci_hi"] = lo, hi
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# Scores read from each scored set of a run (those present), aggregated over seeds.
+METRIC_KEYS = ("macro_f1", "accuracy", "lenient_macro_f1", "lenient_accuracy")
+
+
+def metric_columns(df: pd.DataFrame) -> list[str]:
+    """The per-run score columns of `collect`'s frame (e.g. test_macro_f1, test_mt_accuracy)."""
+    return [c for c in df.columns if c.endswith(METRIC_KEYS)]
 
 
 def filter_runs(
@@ -71,6 +84,10 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
     """Mean and sd over seeds per configuration (sd is 0 for a single run)."""
     if df.empty:
         raise InputError("no complete runs to compare")
+    scores = {}
+    for col in metric_columns(df):
+        scores[f"{col}_mean"] = (col, "mean")
+        scores[f"{col}_sd"] = (col, "std")
     agg = (
         df.groupby(GROUP_KEYS, sort=True)
         .agg(
@@ -78,12 +95,7 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
             model=("model_name", "first"),
             runs=("run", "count"),
             seeds=("seed", lambda s: ",".join(str(x) for x in sorted(s))),
-            dev_macro_f1_mean=("dev_macro_f1", "mean"),
-            dev_macro_f1_sd=("dev_macro_f1", "std"),
-            test_macro_f1_mean=("test_macro_f1", "mean"),
-            test_macro_f1_sd=("test_macro_f1", "std"),
-            test_accuracy_mean=("test_accuracy", "mean"),
-            test_accuracy_sd=("test_accuracy", "std"),
+            **scores,
             test_ci_lo=("test_ci_lo", "mean"),
             test_ci_hi=("test_ci_hi", "mean"),
         )
@@ -95,6 +107,8 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pm(mean: float, sd: float) -> str:
+    if pd.isna(mean):
+        return "–"
     return f"{100 * mean:.1f} ± {100 * sd:.1f}"
 
 

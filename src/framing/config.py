@@ -49,13 +49,18 @@ class TaskConfig:
             raise InputError(f"task.name={self.name!r}; expected one of {list(TASK_LABEL_SETS)}")
 
 
+DATA_KINDS = ("corpus", "table", "newsmtsc", "gvfc", "frac")
+
+
 @dataclass
 class DataConfig:
-    """Where examples come from: the project corpus, or a researcher's CSV/JSONL files."""
+    """Where examples come from: the project corpus, a researcher's CSV/JSONL files, or a public
+    benchmark (newsmtsc, gvfc, frac) read in place from `root` under the data root."""
 
     name: str = MISSING
-    kind: str = "corpus"  # corpus | table
-    root: str = "data/corpus"  # corpus: folder with articles/, annotations/, splits.json
+    kind: str = "corpus"  # corpus | table | newsmtsc | gvfc | frac
+    # corpus: folder with articles/, annotations/, splits.json; public: the dataset's folder
+    root: str = "data/corpus"
     train: str | None = None  # table: CSV or JSONL file(s)
     dev: str | None = None
     test: str | None = None
@@ -63,13 +68,17 @@ class DataConfig:
     label_column: str = "label"
     pair_column: str | None = None  # e.g. a target column for stance
     group_column: str | None = None  # keep rows of one group (article) in one split
-    split_seed: int = 13  # table files without dev/test: seeded stratified split
+    split_seed: int = 13  # seeded stratified split (tables) or folds (folds > 0)
     dev_fraction: float = 0.15
     test_fraction: float = 0.15
+    folds: int = 0  # > 1: k-fold cross-validation instead of a train/dev/test split
+    dedup_threshold: float = 0.85  # gvfc: near-duplicate headlines (cosine) share a fold
 
     def __post_init__(self) -> None:
-        if self.kind not in ("corpus", "table"):
-            raise InputError(f"data.kind={self.kind!r}; expected 'corpus' or 'table'")
+        if self.kind not in DATA_KINDS:
+            raise InputError(f"data.kind={self.kind!r}; expected one of {list(DATA_KINDS)}")
+        if self.folds < 0 or self.folds == 1:
+            raise InputError(f"data.folds={self.folds}; expected 0 (no CV) or at least 2")
         if self.kind == "table" and not self.train:
             raise InputError("data.kind=table needs data.train=<file.csv|file.jsonl>")
         if not 0 < self.dev_fraction + self.test_fraction < 1:
@@ -148,6 +157,8 @@ class TrainConfig:
     model: Any = MISSING
     name: str = MISSING
     seed: int = 0
+    # public benchmark datasets (configs/data/{newsmtsc,gvfc,frac,polnear}.yaml read from here)
+    data_root: str = "../shared/datasets"
     out_root: str = "experiments"
     bootstrap: int = 1000  # resamples for the macro-F1 interval
     save_model: bool = True
@@ -201,6 +212,29 @@ def one_line(exc: BaseException) -> str:
     return " ".join(lines)
 
 
+def _sweep_values(override) -> list[str]:
+    """The values of one sweep override; `glob(...)` over a config group is expanded from the
+    group's files in configs/ (Hydra expands it only once its config loader runs)."""
+    from fnmatch import fnmatch
+
+    from hydra.core.override_parser.types import Glob
+
+    value = override.value()
+    if not isinstance(value, Glob):
+        return list(override.sweep_string_iterator())
+    group = PROJECT_ROOT / "configs" / override.get_key_element().lstrip("+~")
+    names = sorted(p.stem for p in group.glob("*.yaml"))
+    picked = [
+        n
+        for n in names
+        if any(fnmatch(n, pat) for pat in value.include)
+        and not any(fnmatch(n, pat) for pat in value.exclude)
+    ]
+    if not picked:
+        raise InputError(f"{override.input_line}: matches no config in {group}")
+    return picked
+
+
 def check_overrides(args: list[str]) -> None:
     """Compose configs/train.yaml with command-line overrides before Hydra runs, so an unknown
     key or a bad value is one InputError line. Each value of a sweep is tried once."""
@@ -222,7 +256,7 @@ def check_overrides(args: list[str]) -> None:
             "(python scripts/train.py --cfg job lists them)"
         )
     values = [
-        [f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
+        [f"{o.get_key_element()}={v}" for v in _sweep_values(o)]
         if o.is_sweep_override()
         else [o.input_line]
         for o in parsed

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
+from framing import public
 from framing.config import DataConfig, InputError, SchemaConfig, TaskConfig, project_path
 from framing.corpus import AnnotationError, fingerprint, load_corpus
 
@@ -25,6 +26,7 @@ class Examples:
     texts: list[str]
     labels: list[str]
     pairs: list[str] | None = None
+    alt_labels: list[str | None] | None = None  # a second acceptable label (lenient score)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -32,16 +34,27 @@ class Examples:
 
 @dataclass
 class TaskData:
-    """Train/dev/test examples with the label order used for models and metrics."""
+    """Train/dev/test examples with the label order used for models and metrics.
+
+    With `folds` (cross-validation), every example is in `train` with its fold index and dev
+    and test are empty. `extra` holds further scored sets (NewsMTSC's mt dev/test).
+    """
 
     train: Examples
     dev: Examples
     test: Examples
     labels: list[str]
     fingerprint: str
+    extra: dict[str, Examples] = field(default_factory=dict)
+    folds: list[int] | None = None
+    skipped: list[str] = field(default_factory=list)
 
     def split(self, name: str) -> Examples:
-        return {"train": self.train, "dev": self.dev, "test": self.test}[name]
+        return {"train": self.train, "dev": self.dev, "test": self.test, **self.extra}[name]
+
+    @property
+    def eval_splits(self) -> list[str]:
+        return ["dev", "test", *self.extra]
 
 
 def claim_label(task: str, claim: dict) -> str:
@@ -146,13 +159,14 @@ def _table_examples(path: str, data: DataConfig, task: TaskConfig) -> Examples:
     )
 
 
-def _take(ex: Examples, idx: list[int]) -> Examples:
+def take(ex: Examples, idx: list[int]) -> Examples:
     pick = lambda xs: [xs[i] for i in idx]  # noqa: E731
     return Examples(
         pick(ex.ids),
         pick(ex.texts),
         pick(ex.labels),
         pick(ex.pairs) if ex.pairs is not None else None,
+        pick(ex.alt_labels) if ex.alt_labels is not None else None,
     )
 
 
@@ -199,7 +213,7 @@ def _carve_unchecked(ex: Examples, data: DataConfig, grouped: bool) -> dict[str,
                 rest, test_size=data.test_fraction / held, random_state=data.split_seed
             )
         parts = [train_idx, dev_idx, test_idx]
-    return {name: _take(ex, sorted(p)) for name, p in zip(SPLITS, parts)}
+    return {name: take(ex, sorted(p)) for name, p in zip(SPLITS, parts)}
 
 
 def _table_splits(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Examples], str]:
@@ -219,6 +233,37 @@ def _table_splits(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Example
     return out, fingerprint(paths)
 
 
+def _examples(t: public.Table, use_pair: bool) -> Examples:
+    if use_pair and t.pairs is None:
+        raise InputError("this dataset has no second text (target) for a pair task")
+    return Examples(t.ids, t.texts, t.labels, t.pairs if use_pair else None, t.alt_labels)
+
+
+def _public_splits(data: DataConfig, task: TaskConfig) -> tuple[dict, str, list | None, list]:
+    """A public benchmark: its published split, or (folds > 0) every example with a fold."""
+    skipped = public.Skipped()
+    root = project_path(data.root)
+    empty = Examples([], [], [], [] if task.use_pair else None)
+    if data.kind == "newsmtsc":
+        if data.folds:
+            raise InputError("NewsMTSC has a published split; leave data.folds=0")
+        tables = public.load_newsmtsc(root, skipped)
+        splits = {k: _examples(t, task.use_pair) for k, t in tables.items()}
+        files = [root / rel for rel in public.NEWSMTSC_FILES.values()]
+        return splits, fingerprint(files), None, skipped.items
+    if data.kind == "gvfc":
+        table = public.load_gvfc(root, skipped, data.dedup_threshold)
+        files = [root / public.GVFC_FILE]
+    else:
+        table = public.load_frac(root, skipped)
+        files = [root / public.FRAC_FILE]
+    if data.folds < 2:
+        raise InputError(f"{data.kind} has no published split: set data.folds=5 (or more)")
+    folds = public.assign_folds(table.labels, table.groups, data.folds, data.split_seed)
+    splits = {"train": _examples(table, task.use_pair), "dev": empty, "test": empty}
+    return splits, fingerprint(files), folds, skipped.items
+
+
 def load_task_data(data: DataConfig, task: TaskConfig, schema: SchemaConfig) -> TaskData:
     """Load train/dev/test for `task` and check every label against the schema and training set."""
     if task.label_set not in schema.label_sets:
@@ -227,8 +272,14 @@ def load_task_data(data: DataConfig, task: TaskConfig, schema: SchemaConfig) -> 
             f"it has {sorted(schema.label_sets)}"
         )
     known = list(schema.label_sets[task.label_set])
-    splits, fp = (_corpus_examples if data.kind == "corpus" else _table_splits)(data, task)
-    for name in SPLITS:
+    folds, skipped = None, []
+    if data.kind in public.DATASETS:
+        splits, fp, folds, skipped = _public_splits(data, task)
+    else:
+        splits, fp = (_corpus_examples if data.kind == "corpus" else _table_splits)(data, task)
+    for name in splits:
+        if folds is not None and name != "train":
+            continue
         if len(splits[name]) == 0:
             raise InputError(f"the {name} split of data {data.name!r} has no examples")
         unknown = sorted(set(splits[name].labels) - set(known))
@@ -238,12 +289,15 @@ def load_task_data(data: DataConfig, task: TaskConfig, schema: SchemaConfig) -> 
                 f"label set {task.label_set!r} {known}"
             )
     seen = set(splits["train"].labels)
-    for name in ("dev", "test"):
+    for name in [n for n in splits if n != "train"]:
         unseen = sorted(set(splits[name].labels) - seen)
         if unseen:
             raise InputError(f"{name} label(s) {unseen} never occur in training data")
     labels = [lab for lab in known if lab in seen]
     log.info(
-        "data %s: %s examples, labels %s", data.name, {n: len(splits[n]) for n in SPLITS}, labels
+        "data %s: %s examples, labels %s", data.name, {n: len(splits[n]) for n in splits}, labels
     )
-    return TaskData(splits["train"], splits["dev"], splits["test"], labels, fp)
+    extra = {k: v for k, v in splits.items() if k not in SPLITS}
+    return TaskData(
+        splits["train"], splits["dev"], splits["test"], labels, fp, extra, folds, skipped
+    )

@@ -76,9 +76,28 @@ class Encoder:
         self.device = resolve_device(device)
         self.model.to(self.device).eval()
         self.max_length, self.batch_size = max_length, batch_size
+        self._cache: dict[tuple[str, str | None], np.ndarray] = {}
+
+    CACHE_SIZE = 200_000  # embeddings kept (384 floats each for MiniLM)
+
+    def embed(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+        """Embeddings of texts (or text pairs), each computed once per Encoder: cross-validation
+        folds and repeated seeds in one process reuse them."""
+        keys = list(zip(texts, pairs)) if pairs is not None else [(t, None) for t in texts]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        todo.sort(key=lambda k: len(k[0]) + len(k[1] or ""))  # less padding per batch
+        if todo:
+            if len(self._cache) + len(todo) > self.CACHE_SIZE:
+                self._cache.clear()
+            second = [p for _, p in todo] if pairs is not None else None
+            vecs = self._embed([t for t, _ in todo], second)
+            self._cache.update(zip(todo, vecs))
+        if not keys:
+            return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
 
     @torch.inference_mode()
-    def embed(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+    def _embed(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
         out = []
         for i in range(0, len(texts), self.batch_size):
             batch = texts[i : i + self.batch_size]

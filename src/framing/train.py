@@ -13,8 +13,8 @@ import yaml
 
 from framing import records
 from framing.config import TrainConfig
-from framing.data import load_task_data
-from framing.metrics import evaluate
+from framing.data import take, load_task_data
+from framing.metrics import evaluate, macro_f1
 from framing.models import build_model
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,9 @@ def run_experiment(
     Data and model are checked before the folder exists, so bad input leaves nothing behind.
     A failure after that marks the folder failed and re-raises.
     """
-    schema_labels = cfg.schema.label_sets.get(cfg.task.label_set, {})
     data = load_task_data(cfg.data, cfg.task, cfg.schema)
     set_seed(cfg.seed)
-    model = build_model(cfg.model, data.labels, cfg.seed, descriptions=dict(schema_labels))
+    model = build_model(cfg.model, data.labels, cfg.seed, descriptions=dict(_descriptions(cfg)))
     device = str(model.device)
 
     run_dir = records.new_run_dir(cfg.out_root, cfg.name, job)
@@ -70,32 +69,49 @@ def run_experiment(
     return run_dir
 
 
+def score(ex, probs: np.ndarray, labels: list[str], n_boot: int, seed: int) -> dict:
+    """`evaluate` on one scored set, plus the lenient score where a second label is allowed
+    (a prediction equal to the example's secondary label counts as correct)."""
+    pred = [labels[i] for i in probs.argmax(axis=1)]
+    out = evaluate(ex.labels, pred, labels, n_boot, seed)
+    if ex.alt_labels is not None:
+        lenient = [p if p == alt else g for g, p, alt in zip(ex.labels, pred, ex.alt_labels)]
+        out["lenient_accuracy"] = float(np.mean([g == p for g, p in zip(lenient, pred)]))
+        out["lenient_macro_f1"] = macro_f1(lenient, pred, labels)
+    return out
+
+
 def _fit_and_record(cfg: TrainConfig, data, model, run_dir: Path, device: str) -> None:
     start = time.perf_counter()
-    log.info("fitting %s on %d %s examples", cfg.model.family, len(data.train), cfg.task.name)
-    model.fit(data.train.texts, data.train.labels, data.train.pairs)
-    results, rows = {}, []
-    for split in ("dev", "test"):
-        ex = data.split(split)
-        probs = model.predict_proba(ex.texts, ex.pairs)
-        pred = [data.labels[i] for i in probs.argmax(axis=1)]
-        results[split] = evaluate(ex.labels, pred, data.labels, cfg.bootstrap, cfg.seed)
-        rows += records.prediction_rows(
-            split, ex.ids, ex.texts, ex.pairs, ex.labels, probs, data.labels
-        )
-        log.info(
-            "%s: macro-F1 %.4f accuracy %.4f",
-            split,
-            results[split]["macro_f1"],
-            results[split]["accuracy"],
-        )
+    if data.folds is not None:
+        results, rows = _cross_validate(cfg, data, model)
+    else:
+        log.info("fitting %s on %d %s examples", cfg.model.family, len(data.train), cfg.task.name)
+        model.fit(data.train.texts, data.train.labels, data.train.pairs)
+        results, rows = {}, []
+        for split in data.eval_splits:
+            ex = data.split(split)
+            probs = model.predict_proba(ex.texts, ex.pairs)
+            results[split] = score(ex, probs, data.labels, cfg.bootstrap, cfg.seed)
+            rows += records.prediction_rows(
+                split, ex.ids, ex.texts, ex.pairs, ex.labels, probs, data.labels
+            )
+            log.info(
+                "%s: macro-F1 %.4f accuracy %.4f",
+                split,
+                results[split]["macro_f1"],
+                results[split]["accuracy"],
+            )
     records.write_predictions(run_dir / "predictions.jsonl", rows)
     if cfg.save_model:
         model.save(run_dir / "model")
     meta = records.run_metadata(
         cfg.seed, device, data.fingerprint, cfg.schema.version, time.perf_counter() - start
     )
-    meta["n_examples"] = {s: len(data.split(s)) for s in ("train", "dev", "test")}
+    meta["n_examples"] = {s: len(data.split(s)) for s in ("train", *data.eval_splits)}
+    if data.folds is not None:
+        meta["cv"] = {"folds": cfg.data.folds, "split_seed": cfg.data.split_seed}
+    meta["skipped_records"] = data.skipped
     records.write_json(run_dir / "meta.json", meta)
     records.write_json(
         run_dir / "metrics.json",
@@ -108,9 +124,54 @@ def _fit_and_record(cfg: TrainConfig, data, model, run_dir: Path, device: str) -
             "schema_version": cfg.schema.version,
             "seed": cfg.seed,
             "labels": data.labels,
-            "dev": results["dev"],
-            "test": results["test"],
+            "evals": list(results),
+            **results,
             "meta": meta,
         },
     )
     records.set_status(run_dir, "complete")
+
+
+def _cross_validate(cfg: TrainConfig, data, model) -> tuple[dict, list[dict]]:
+    """k-fold: a fresh model per fold (same seed), each fold's held-out examples predicted once.
+
+    `test` scores the pooled out-of-fold predictions (every example once); `folds` lists each
+    fold's own macro-F1 and accuracy. The model kept (`model/`) is the last fold's.
+    """
+    ex, k = data.train, max(data.folds) + 1
+    probs = np.zeros((len(ex), len(data.labels)))
+    fold_scores = []
+    for f in range(k):
+        train_idx = [i for i, v in enumerate(data.folds) if v != f]
+        held = [i for i, v in enumerate(data.folds) if v == f]
+        if f > 0:
+            set_seed(cfg.seed)
+            model = build_model(
+                cfg.model, data.labels, cfg.seed, descriptions=dict(_descriptions(cfg))
+            )
+        tr, te = take(ex, train_idx), take(ex, held)
+        log.info("fold %d/%d: fitting %s on %d examples", f + 1, k, cfg.model.family, len(tr))
+        model.fit(tr.texts, tr.labels, tr.pairs)
+        probs[held] = model.predict_proba(te.texts, te.pairs)
+        res = score(te, probs[held], data.labels, 0, cfg.seed)
+        fold_scores.append(
+            {"fold": f, "n": len(te), "macro_f1": res["macro_f1"], "accuracy": res["accuracy"]}
+        )
+        log.info("fold %d: macro-F1 %.4f accuracy %.4f", f, res["macro_f1"], res["accuracy"])
+    test = score(ex, probs, data.labels, cfg.bootstrap, cfg.seed)
+    test["folds"] = fold_scores
+    for key in ("macro_f1", "accuracy"):
+        vals = [s[key] for s in fold_scores]
+        test[f"fold_mean_{key}"] = float(np.mean(vals))
+        test[f"fold_sd_{key}"] = float(np.std(vals, ddof=1)) if len(vals) > 1 else 0.0
+    rows = records.prediction_rows(
+        "test", ex.ids, ex.texts, ex.pairs, ex.labels, probs, data.labels
+    )
+    for row, f in zip(rows, data.folds):
+        row["fold"] = f
+    log.info("pooled out-of-fold: macro-F1 %.4f accuracy %.4f", test["macro_f1"], test["accuracy"])
+    return {"test": test}, rows
+
+
+def _descriptions(cfg: TrainConfig) -> dict[str, str]:
+    return cfg.schema.label_sets.get(cfg.task.label_set, {})
