@@ -77,7 +77,7 @@ def dataset_dir(root: str | Path, name: str, required: list[str]) -> Path:
     folder = project_path(root)
     missing = [r for r in required if not (folder / r).is_file()]
     if not folder.is_dir() or missing:
-        what = f"{folder} does not exist" if not folder.is_dir() else f"{folder / missing[0]} is missing"
+        what = f"{folder / missing[0]} is missing" if folder.is_dir() else f"{folder} is absent"
         raise InputError(
             f"dataset {name} not found: {what}; fetch it with "
             f"`python scripts/download_data.py {name} --root <data root>` and set "

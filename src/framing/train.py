@@ -13,7 +13,7 @@ import yaml
 
 from framing import records
 from framing.config import TrainConfig
-from framing.data import take, load_task_data
+from framing.data import load_task_data, take
 from framing.metrics import evaluate, macro_f1
 from framing.models import build_model
 
