@@ -19,7 +19,6 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "articles" / "000_9441d596a4cd1f47.txt"
 
 
-
 def run(nlp, text: str) -> list[Claim]:
     """Claims of `text` as one body paragraph, attributed; checks every span's offsets."""
     claims = attribute(split_claims(text, [Segment("body", 0, len(text))], nlp), text, nlp)

@@ -15,8 +15,21 @@ from conftest import REPO, SCRIPTS
 
 SEED = REPO.parent / "shared" / "articles" / "000_9441d596a4cd1f47.txt"
 KEYS = [
-    "article_id", "claim_id", "text", "start", "end", "kind", "attributed", "implicit", "source",
-    "source_type", "cue", "stance", "stance_probs", "frame", "frame_probs",
+    "article_id",
+    "claim_id",
+    "text",
+    "start",
+    "end",
+    "kind",
+    "attributed",
+    "implicit",
+    "source",
+    "source_type",
+    "cue",
+    "stance",
+    "stance_probs",
+    "frame",
+    "frame_probs",
 ]
 ARTICLE = (
     "Navies wrap up drill near Eastport\nBy Ada Quill\n\n"
@@ -28,8 +41,12 @@ ARTICLE = (
 def infer(*args: str, stdin: bytes | None = None, cwd: Path | None = None):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     return subprocess.run(
-        [sys.executable, str(SCRIPTS / "infer.py"), *args], input=stdin, capture_output=True,
-        cwd=cwd or REPO, env=env, timeout=300,
+        [sys.executable, str(SCRIPTS / "infer.py"), *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd or REPO,
+        env=env,
+        timeout=300,
     )
 
 
@@ -166,10 +183,21 @@ def test_seed_article_with_the_default_model() -> None:
 
 
 @pytest.mark.slow
-def test_evaluate_script_records_a_run(head_dirs: dict[str, str], tiny_corpus: Path,
-                                       tmp_path: Path) -> None:
-    args = [sys.executable, str(SCRIPTS / "evaluate.py"), "--data-root", str(tiny_corpus),
-            "--out-root", str(tmp_path), "--bootstrap", "10", "--device", "cpu"]
+def test_evaluate_script_records_a_run(
+    head_dirs: dict[str, str], tiny_corpus: Path, tmp_path: Path
+) -> None:
+    args = [
+        sys.executable,
+        str(SCRIPTS / "evaluate.py"),
+        "--data-root",
+        str(tiny_corpus),
+        "--out-root",
+        str(tmp_path),
+        "--bootstrap",
+        "10",
+        "--device",
+        "cpu",
+    ]
     for d in head_dirs.values():
         args += ["--model-dir", d]
     res = subprocess.run(args, capture_output=True, cwd=REPO, timeout=300)

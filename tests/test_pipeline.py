@@ -20,9 +20,24 @@ from framing.pipeline import InferConfig, Pipeline, PipelineConfig, resolve_attr
 from framing.report import summarize, to_frame, to_jsonl, to_table, write_rows
 
 ROW_KEYS = {
-    "article_id", "claim_id", "text", "start", "end", "kind", "attributed", "implicit", "source",
-    "source_type", "cue", "stance", "stance_probs", "frame", "frame_probs",
+    "article_id",
+    "claim_id",
+    "text",
+    "start",
+    "end",
+    "kind",
+    "attributed",
+    "implicit",
+    "source",
+    "source_type",
+    "cue",
+    "stance",
+    "stance_probs",
+    "frame",
+    "frame_probs",
 }
+
+
 @pytest.fixture(scope="module")
 def pipeline(head_dirs: dict[str, str]) -> Pipeline:
     return Pipeline(PipelineConfig(model_dir=list(head_dirs.values()), device="cpu"))
@@ -70,12 +85,18 @@ def test_load_head_refuses_a_folder_without_a_model(tmp_path: Path) -> None:
     )
 
 
-RULES = Attribution(True, False, "Zhang Hong", Span(0, 5, "Zhang"), "named_person",
-                    Span(6, 10, "said"))
+RULES = Attribution(
+    True, False, "Zhang Hong", Span(0, 5, "Zhang"), "named_person", Span(6, 10, "said")
+)
 YES = {"attributed": 0.9, "unattributed": 0.1}
 NO = {"attributed": 0.2, "unattributed": 0.8}
-TYPES = {"unattributed": 0.5, "named_person": 0.1, "named_organization": 0.1, "document": 0.05,
-         "unnamed": 0.25}
+TYPES = {
+    "unattributed": 0.5,
+    "named_person": 0.1,
+    "named_organization": 0.1,
+    "document": 0.05,
+    "unnamed": 0.25,
+}
 
 
 @pytest.mark.parametrize(
@@ -128,8 +149,10 @@ def test_text_without_sentences_is_refused(pipeline) -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"attribution": "vote"}, "attribution='vote'; expected one of ['rules', 'learned', "
-                                  "'combined']"),
+        (
+            {"attribution": "vote"},
+            "attribution='vote'; expected one of ['rules', 'learned', 'combined']",
+        ),
         ({"targets": []}, "targets must be a non-empty list of non-empty strings"),
         ({"format": "xml"}, "format='xml'; expected table, jsonl, csv or parquet"),
         ({"format": "csv"}, "format=csv needs out=<file>"),
@@ -142,21 +165,57 @@ def test_infer_config_errors(fields: dict, message: str) -> None:
 
 
 ROWS = [
-    {"article_id": "a", "claim_id": "c001", "text": "One.", "start": 0, "end": 4, "kind": "body",
-     "attributed": True, "implicit": False, "source": "Zhang Hong", "source_type": "named_person",
-     "cue": "said", "stance": "favor", "stance_probs": {"favor": 0.7, "against": 0.1,
-                                                        "neutral": 0.2},
-     "frame": "threat", "frame_probs": {"threat": 0.6, "neutral_report": 0.4}},
-    {"article_id": "a", "claim_id": "c002", "text": "Two.", "start": 5, "end": 9, "kind": "body",
-     "attributed": True, "implicit": True, "source": "Zhang Hong", "source_type": "named_person",
-     "cue": None, "stance": "neutral", "stance_probs": {"favor": 0.1, "against": 0.1,
-                                                        "neutral": 0.8},
-     "frame": "threat", "frame_probs": {"threat": 0.9, "neutral_report": 0.1}},
-    {"article_id": "a", "claim_id": "c003", "text": "Three.", "start": 10, "end": 16,
-     "kind": "body", "attributed": False, "implicit": False, "source": None,
-     "source_type": None, "cue": None, "stance": "neutral",
-     "stance_probs": {"favor": 0.1, "against": 0.1, "neutral": 0.8},
-     "frame": "neutral_report", "frame_probs": {"threat": 0.2, "neutral_report": 0.8}},
+    {
+        "article_id": "a",
+        "claim_id": "c001",
+        "text": "One.",
+        "start": 0,
+        "end": 4,
+        "kind": "body",
+        "attributed": True,
+        "implicit": False,
+        "source": "Zhang Hong",
+        "source_type": "named_person",
+        "cue": "said",
+        "stance": "favor",
+        "stance_probs": {"favor": 0.7, "against": 0.1, "neutral": 0.2},
+        "frame": "threat",
+        "frame_probs": {"threat": 0.6, "neutral_report": 0.4},
+    },
+    {
+        "article_id": "a",
+        "claim_id": "c002",
+        "text": "Two.",
+        "start": 5,
+        "end": 9,
+        "kind": "body",
+        "attributed": True,
+        "implicit": True,
+        "source": "Zhang Hong",
+        "source_type": "named_person",
+        "cue": None,
+        "stance": "neutral",
+        "stance_probs": {"favor": 0.1, "against": 0.1, "neutral": 0.8},
+        "frame": "threat",
+        "frame_probs": {"threat": 0.9, "neutral_report": 0.1},
+    },
+    {
+        "article_id": "a",
+        "claim_id": "c003",
+        "text": "Three.",
+        "start": 10,
+        "end": 16,
+        "kind": "body",
+        "attributed": False,
+        "implicit": False,
+        "source": None,
+        "source_type": None,
+        "cue": None,
+        "stance": "neutral",
+        "stance_probs": {"favor": 0.1, "against": 0.1, "neutral": 0.8},
+        "frame": "neutral_report",
+        "frame_probs": {"threat": 0.2, "neutral_report": 0.8},
+    },
 ]
 
 

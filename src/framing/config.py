@@ -16,6 +16,7 @@ TASK_LABEL_SETS = {
     "stance": "stances",
     "attribution": "attribution",
     "source_type": "source_types",
+    "attribution_spans": "spans",  # token-level Source / Cue / Content (framing.tagger)
 }
 
 
@@ -49,7 +50,7 @@ class TaskConfig:
             raise InputError(f"task.name={self.name!r}; expected one of {list(TASK_LABEL_SETS)}")
 
 
-DATA_KINDS = ("corpus", "table", "newsmtsc", "gvfc", "frac")
+DATA_KINDS = ("corpus", "table", "newsmtsc", "gvfc", "frac", "polnear")
 
 
 @dataclass
@@ -143,6 +144,23 @@ class FinetuneConfig(EncoderConfig):
 
 
 @dataclass
+class TaggerConfig(EncoderConfig):
+    """Token classifier for attribution spans (framing.tagger), trained with a step budget."""
+
+    epochs: float = 1.0
+    max_steps: int = -1  # > 0 caps training steps
+    learning_rate: float = 5e-5
+    train_batch_size: int = 16
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    eval_steps: int = 0  # > 0: score dev every eval_steps and keep the best weights
+
+    def __post_init__(self) -> None:
+        if self.max_steps <= 0 and self.epochs <= 0:
+            raise InputError("model.max_steps or model.epochs must be positive")
+
+
+@dataclass
 class ZeroShotConfig(EncoderConfig):
     temperature: float = 0.05  # softmax over cosine similarities / temperature
 
@@ -180,6 +198,7 @@ def register() -> None:
         ("encoder_logreg_schema", EncoderLogRegConfig),
         ("finetune_schema", FinetuneConfig),
         ("zero_shot_schema", ZeroShotConfig),
+        ("tagger_schema", TaggerConfig),
     ]:
         cs.store(group="model", name=name, node=node)
 

@@ -134,6 +134,8 @@ def read_newsmtsc_file(path: Path, skipped: Skipped) -> Table:
                 row = json.loads(line)
                 sentence = row["sentence_normalized"]
                 targets = row["targets"]
+                if not isinstance(sentence, str) or not isinstance(targets, list):
+                    raise TypeError("sentence_normalized must be text and targets a list")
             except (json.JSONDecodeError, KeyError, TypeError) as e:
                 skipped.add(path, n, f"not a NewsMTSC record ({type(e).__name__}: {e})")
                 continue
@@ -164,11 +166,17 @@ def load_newsmtsc(root: str | Path, skipped: Skipped) -> dict[str, Table]:
 # --------------------------------------------------------------------------------------- GVFC
 
 
-def _code(value: str) -> int | None:
+def _code(value: str | None) -> int | None:
+    """An integer code ("2", "2.0"); None for anything else (blank, "1.5", "inf", missing).
+
+    >>> [_code(v) for v in ("2", "12.0", "", None, "1.5", "inf")]
+    [2, 12, None, None, None, None]
+    """
     try:
-        return int(float(value))
+        f = float(value or "")
     except ValueError:
         return None
+    return int(f) if f.is_integer() else None
 
 
 def load_gvfc(root: str | Path, skipped: Skipped, dedup_threshold: float = 0.85) -> Table:
@@ -185,6 +193,8 @@ def load_gvfc(root: str | Path, skipped: Skipped, dedup_threshold: float = 0.85)
         for row in reader:
             line = reader.line_num
             primary, secondary = _code(row["Q3 Theme1"]), _code(row["Q3 Theme2"])
+            if not (row["Q3 Theme2"] or "").strip():
+                secondary = 99  # blank = no secondary frame
             headline = (row["headline"] or "").strip()
             if primary == 99:
                 continue  # not frame-coded

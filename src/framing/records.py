@@ -7,6 +7,7 @@ Files are written to a temporary name and renamed, so none is ever half-written.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import subprocess
@@ -152,3 +153,22 @@ def find_runs(root: Path) -> list[Path]:
         if read_json(status).get("status") == "complete":
             runs.append(status.parent)
     return runs
+
+
+def attach_run_log(run_dir: Path) -> logging.Handler:
+    """Copy the package's INFO log lines into run_dir/run.log until `detach_run_log`."""
+    handler = logging.FileHandler(Path(run_dir) / "run.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("[%(asctime)s][%(name)s][%(levelname)s] %(message)s"))
+    handler.setLevel(logging.INFO)
+    pkg_log = logging.getLogger("framing")
+    handler.previous_level = pkg_log.level  # type: ignore[attr-defined]
+    pkg_log.setLevel(min(pkg_log.level or logging.INFO, logging.INFO))
+    pkg_log.addHandler(handler)
+    return handler
+
+
+def detach_run_log(handler: logging.Handler) -> None:
+    pkg_log = logging.getLogger("framing")
+    pkg_log.removeHandler(handler)
+    pkg_log.setLevel(handler.previous_level)  # type: ignore[attr-defined]
+    handler.close()

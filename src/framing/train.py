@@ -37,19 +37,17 @@ def run_experiment(
     Data and model are checked before the folder exists, so bad input leaves nothing behind.
     A failure after that marks the folder failed and re-raises.
     """
+    if cfg.task.name == "attribution_spans":
+        from framing.span_bench import run_span_experiment
+
+        return run_span_experiment(cfg, overrides, job)
     data = load_task_data(cfg.data, cfg.task, cfg.schema)
     set_seed(cfg.seed)
     model = build_model(cfg.model, data.labels, cfg.seed, descriptions=dict(_descriptions(cfg)))
     device = str(model.device)
 
     run_dir = records.new_run_dir(cfg.out_root, cfg.name, job)
-    handler = logging.FileHandler(run_dir / "run.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("[%(asctime)s][%(name)s][%(levelname)s] %(message)s"))
-    handler.setLevel(logging.INFO)
-    pkg_log = logging.getLogger("framing")
-    old_level = pkg_log.level
-    pkg_log.setLevel(min(old_level or logging.INFO, logging.INFO))  # run.log gets INFO lines
-    pkg_log.addHandler(handler)
+    handler = records.attach_run_log(run_dir)
     try:
         records.set_status(run_dir, "running")
         (run_dir / "config.yaml").write_text(
@@ -63,9 +61,7 @@ def run_experiment(
         records.set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
         raise
     finally:
-        pkg_log.removeHandler(handler)
-        pkg_log.setLevel(old_level)
-        handler.close()
+        records.detach_run_log(handler)
     return run_dir
 
 

@@ -1,0 +1,272 @@
+"""PolNeAR (Newell et al. 2018): BRAT standoff attributions -> sentences with Source / Cue /
+Content spans, and the span and sentence scores the attribution benchmark reports.
+
+Layout under the dataset folder: data/<split>/text/<article>.txt and
+data/<split>/attributions/<article>_<annotator>.ann. An article annotated by several annotators
+is read with the alphabetically first annotator whose file is well formed (the authors' loader
+picks one at random; a fixed choice keeps runs repeatable). A malformed .ann file is reported
+by name and line and that annotation is not used, so no token is silently labelled O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from framing.config import InputError
+from framing.public import Skipped, dataset_dir
+
+ROLES = ("Source", "Cue", "Content")
+SPLITS = ("train", "dev", "test")
+# BRAT record kinds besides text-bound (T) ones: events, relations, attributes, notes.
+_RECORD = re.compile(r"^(?:[TERAMN]\d+|#\d*)\t")
+_TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass
+class RoleSpan:
+    """One role span of one attribution: contiguous character fragments in the article."""
+
+    role: str
+    fragments: list[tuple[int, int]]
+
+
+@dataclass
+class Article:
+    id: str
+    split: str
+    annotator: str
+    text: str
+    spans: list[RoleSpan]
+
+
+@dataclass
+class Sentence:
+    """A sentence with its role spans clipped to it, offsets relative to `text`."""
+
+    id: str  # <article>:<index>
+    text: str
+    start: int  # offset in the article
+    spans: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------ reading
+
+
+def parse_ann(path: Path, text: str) -> list[RoleSpan]:
+    """Source / Cue / Content spans of one .ann file, checked against the article text.
+
+    A span's text field may run over several lines (its text holds line breaks); a record whose
+    offsets fall outside the text or whose text differs from the article raises ValueError
+    with 'path:line'.
+    """
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    records: list[list] = []  # [line number, record text with its continuation lines]
+    for n, line in enumerate(lines, 1):
+        if _RECORD.match(line):
+            records.append([n, line])
+        elif records:
+            records[-1][1] += "\n" + line
+        elif line.strip():
+            raise ValueError(f"{path}:{n}: not a BRAT record: {line[:60]!r}")
+    spans = []
+    for n, rec in records:
+        if not rec.startswith("T"):
+            continue
+        m = _TEXT_BOUND.match(rec.rstrip("\n").split("\n")[0])
+        if not m:
+            raise ValueError(f"{path}:{n}: malformed text-bound annotation: {rec[:60]!r}")
+        role = m[2]
+        # the text field is everything after the second tab, continuation lines included
+        field_text = rec.rstrip("\n").split("\t", 2)[2]
+        fragments = [tuple(map(int, p.split())) for p in m[3].split(";")]
+        if any(not 0 <= s < e <= len(text) for s, e in fragments):
+            raise ValueError(f"{path}:{n}: offsets {m[3]} outside the text ({len(text)} chars)")
+        if " ".join(text[s:e] for s, e in fragments) != field_text:
+            raise ValueError(f"{path}:{n}: span text does not match the article at {m[3]}")
+        if role in ROLES:
+            spans.append(RoleSpan(role, [(s, e) for s, e in fragments]))
+    return spans
+
+
+def load_polnear(root: str | Path, split: str, skipped: Skipped) -> list[Article]:
+    """The articles of one split, each with one annotator's Source / Cue / Content spans."""
+    if split not in SPLITS:
+        raise InputError(f"PolNeAR split {split!r}; expected one of {list(SPLITS)}")
+    folder = dataset_dir(root, "polnear", ["data/metadata.tsv"])
+    text_dir, ann_dir = folder / "data" / split / "text", folder / "data" / split / "attributions"
+    if not text_dir.is_dir() or not ann_dir.is_dir():
+        raise InputError(
+            f"dataset polnear is incomplete: {text_dir} or {ann_dir} is missing; fetch it with "
+            "`python scripts/download_data.py polnear --root <data root>`"
+        )
+    by_article: dict[str, list[Path]] = defaultdict(list)
+    for ann in sorted(ann_dir.glob("*.ann")):
+        article, _, annotator = ann.stem.rpartition("_")
+        if not article:
+            skipped.add(ann, 0, "file name is not <article>_<annotator>.ann")
+            continue
+        by_article[article].append(ann)
+    out = []
+    for article, files in sorted(by_article.items()):
+        txt = text_dir / f"{article}.txt"
+        if not txt.is_file():
+            skipped.add(files[0], 0, f"no article text {txt.name}")
+            continue
+        text = txt.read_text(encoding="utf-8")
+        for ann in files:  # sorted: alphabetically first annotator that parses
+            try:
+                spans = parse_ann(ann, text)
+            except ValueError as e:
+                path_line, _, reason = str(e).partition(": ")
+                file, _, line = path_line.rpartition(":")
+                skipped.add(Path(file), int(line) if line.isdigit() else 0, reason)
+                continue
+            out.append(Article(article, split, ann.stem.rpartition("_")[2], text, spans))
+            break
+    if not out:
+        raise InputError(f"no readable PolNeAR articles in {ann_dir}")
+    return out
+
+
+# ------------------------------------------------------------------------------- sentences
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr", "sr",
+    "prof", "rev", "hon", "pres", "u.s", "u.n", "u.k", "d.c", "a.m", "p.m", "inc", "corp", "co",
+    "ltd", "vs", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec",
+    "ariz", "calif", "fla", "ill", "mass", "mich", "minn", "nev", "penn", "tenn", "tex", "va",
+    "wash", "wis", "e.g", "i.e", "etc", "approx", "dept", "gop",
+}  # fmt: skip
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence offsets: lines split at end punctuation followed by a capital, except after a
+    known abbreviation or a single initial ("J. Smith"). Fast and deterministic.
+
+    >>> sentence_spans("Mr. Smith said no. He left.\\nNew line")
+    [(0, 18), (19, 27), (28, 36)]
+    """
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        lo = start
+        for m in _BOUNDARY.finditer(text, start, end):
+            before = text[lo : m.start()].split()
+            word = before[-1].rstrip(".") if before else ""
+            initial = len(word) == 1 and word.isupper()  # "J. Smith"
+            if text[m.start()] == "." and (word.lower() in _ABBREV or initial):
+                continue
+            cut = m.end() - len(m.group()) + len(m.group().rstrip())
+            _add(out, text, lo, cut)
+            lo = m.end()
+        _add(out, text, lo, end)
+    return out
+
+
+def _add(out: list, text: str, lo: int, hi: int) -> None:
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    if hi > lo:
+        out.append((lo, hi))
+
+
+def sentences(article: Article) -> list[Sentence]:
+    """The article's sentences, each with the role fragments that fall in it (clipped)."""
+    out = []
+    for k, (s0, s1) in enumerate(sentence_spans(article.text)):
+        sent = Sentence(f"{article.id}:{k}", article.text[s0:s1], s0)
+        for span in article.spans:
+            for a, b in span.fragments:
+                lo, hi = max(a, s0), min(b, s1)
+                if lo < hi and article.text[lo:hi].strip():
+                    sent.spans.append((span.role, lo - s0, hi - s0))
+        sent.spans.sort(key=lambda x: (x[1], x[2]))
+        out.append(sent)
+    return out
+
+
+# ---------------------------------------------------------------------------------- scoring
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    """Word and punctuation offsets: the unit spans are compared in."""
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def word_range(span: tuple[int, int], offsets: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """First and last word a character span touches (None when it holds no word)."""
+    hit = [i for i, (a, b) in enumerate(offsets) if a < span[1] and b > span[0]]
+    return (hit[0], hit[-1]) if hit else None
+
+
+def _ranges(spans, role: str, offsets) -> list[tuple[int, int]]:
+    out = {word_range((s, e), offsets) for r, s, e in spans if r == role}
+    return sorted(r for r in out if r is not None)
+
+
+def span_scores(
+    texts: list[str], gold: list[list[tuple]], pred: list[list[tuple]]
+) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 per role, exact (same first and last word) and overlap (any
+    shared word, each gold span matched at most once), pooled over sentences."""
+    counts = {(r, m): [0, 0, 0] for r in ROLES for m in ("exact", "overlap")}  # tp_p, tp_g, n
+    n_gold = dict.fromkeys(ROLES, 0)
+    n_pred = dict.fromkeys(ROLES, 0)
+    for text, g_spans, p_spans in zip(texts, gold, pred):
+        offsets = words(text)
+        for role in ROLES:
+            g, p = _ranges(g_spans, role, offsets), _ranges(p_spans, role, offsets)
+            n_gold[role] += len(g)
+            n_pred[role] += len(p)
+            counts[(role, "exact")][0] += len(set(g) & set(p))
+            used: set[int] = set()
+            for a, b in p:
+                for j, (c, d) in enumerate(g):
+                    if j not in used and a <= d and c <= b:
+                        used.add(j)
+                        counts[(role, "overlap")][0] += 1
+                        break
+    out: dict[str, dict[str, float]] = {}
+    for (role, mode), (tp, _, _) in counts.items():
+        prec = tp / n_pred[role] if n_pred[role] else 0.0
+        rec = tp / n_gold[role] if n_gold[role] else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[f"{role.lower()}_{mode}"] = {
+            "precision": prec,
+            "recall": rec,
+            "f1": f1,
+            "n_gold": n_gold[role],
+            "n_pred": n_pred[role],
+        }
+    return out
+
+
+def attributed(spans: list[tuple]) -> bool:
+    """A sentence is attributed when it holds (part of) a Content span."""
+    return any(r == "Content" for r, _, _ in spans)
+
+
+def sentence_scores(gold: list[list[tuple]], pred: list[list[tuple]]) -> dict[str, float]:
+    """Sentence-level attributed-or-not: F1 of the attributed class, macro-F1, accuracy, and the
+    share of attributed sentences (what "always attributed" would score)."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    g = [attributed(s) for s in gold]
+    p = [attributed(s) for s in pred]
+    return {
+        "n": len(g),
+        "attributed_share": sum(g) / len(g) if g else 0.0,
+        "attributed_f1": float(f1_score(g, p, pos_label=True, zero_division=0)),
+        "macro_f1": float(f1_score(g, p, labels=[False, True], average="macro", zero_division=0)),
+        "accuracy": float(accuracy_score(g, p)),
+    }

@@ -1,0 +1,311 @@
+"""The PolNeAR attribution benchmark: train the span tagger, then score rules, learned and
+combined attribution on PolNeAR test and on the project corpus's test articles; record it all.
+
+Modes, on every sentence:
+- rules: the pipeline's rule attribution (`framing.attribution.attribute`, sentences as claims);
+  its Source and Cue spans as found, Content = the rest of an attributed sentence's words.
+- learned: the tagger's spans.
+- combined: the tagger's spans, plus each rule span of a role the tagger has no overlapping
+  span for; attributed when either says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import yaml
+
+from framing import records
+from framing.article import Attribution, Claim, Span
+from framing.attribution import attribute
+from framing.claims import claim_sentences, load_nlp
+from framing.config import InputError, TrainConfig
+from framing.polnear import (
+    ROLES,
+    Article,
+    Sentence,
+    load_polnear,
+    sentence_scores,
+    sentences,
+    span_scores,
+    word_range,
+    words,
+)
+from framing.public import Skipped
+from framing.tagger import TokenTagger
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+MODES = ("rules", "learned", "combined")
+SpanT = tuple[str, int, int]
+_ALNUM = re.compile(r"\w")
+
+
+def dev_select(texts: list[str], gold: list[list[SpanT]], pred: list[list[SpanT]]) -> float:
+    """Checkpoint choice on dev: mean overlap F1 of Source, Cue and Content."""
+    s = span_scores(texts, gold, pred)
+    return float(np.mean([s[f"{r.lower()}_overlap"]["f1"] for r in ROLES]))
+
+
+# ------------------------------------------------------------------------------------- rules
+
+
+def content_from(text: str, taken: list[tuple[int, int]]) -> list[SpanT]:
+    """Content spans of a rule-attributed sentence: the runs of words outside the source and
+    cue spans that hold a letter or digit.
+
+    >>> content_from("Prices rise, he said.", [(13, 15), (16, 20)])
+    [('Content', 0, 12)]
+    """
+    runs: list[list[int]] = []
+    prev_in = True
+    for a, b in words(text):
+        inside = any(a < e and b > s for s, e in taken)
+        if inside:
+            prev_in = True
+            continue
+        if prev_in or not runs:
+            runs.append([a, b])
+        else:
+            runs[-1][1] = b
+        prev_in = False
+    out = [("Content", a, b) for a, b in runs if _ALNUM.search(text[a:b])]
+    # a run of a single trailing word after the cue ("he said Monday") is not the content
+    return [c for c in out if len(words(text[c[1] : c[2]])) > 1] or out[:1]
+
+
+def rule_spans(article_text: str, sents: list[Sentence], nlp: Language) -> list[list[SpanT]]:
+    """Source / Cue / Content spans per sentence from the rule-based attribution."""
+    claims = [Claim(f"s{k}", s.start, s.start + len(s.text), s.text) for k, s in enumerate(sents)]
+    out = []
+    for sent, claim in zip(sents, attribute(claims, article_text, nlp)):
+        att = claim.attribution
+        if not att.attributed:
+            out.append([])
+            continue
+        lo, hi = sent.start, sent.start + len(sent.text)
+        spans: list[SpanT] = []
+        for role, span in (("Source", att.source_span), ("Cue", att.cue)):
+            if span is not None and lo <= span.start and span.end <= hi:
+                spans.append((role, span.start - lo, span.end - lo))
+        spans += content_from(sent.text, [(s, e) for _, s, e in spans])
+        out.append(sorted(spans, key=lambda x: x[1]))
+    return out
+
+
+def combine(learned: list[SpanT], rules: list[SpanT]) -> list[SpanT]:
+    """Learned spans plus rule spans of a role with no overlapping learned span."""
+    out = list(learned)
+    for role, s, e in rules:
+        if not any(r == role and s < le and e > ls for r, ls, le in learned):
+            out.append((role, s, e))
+    return sorted(out, key=lambda x: x[1])
+
+
+def polnear_scores(
+    articles: list[Article], learned: list[list[SpanT]], nlp: Language
+) -> tuple[dict, list[dict]]:
+    """Span and sentence scores of each mode on the articles' sentences, and prediction rows."""
+    sents_by_article = [sentences(a) for a in articles]
+    flat = [s for ss in sents_by_article for s in ss]
+    rules: list[list[SpanT]] = []
+    for a, ss in zip(articles, sents_by_article):
+        rules += rule_spans(a.text, ss, nlp)
+    preds = {
+        "rules": rules,
+        "learned": learned,
+        "combined": [combine(lp, rp) for lp, rp in zip(learned, rules)],
+    }
+    texts = [s.text for s in flat]
+    gold = [s.spans for s in flat]
+    metrics = {
+        m: {"spans": span_scores(texts, gold, p), "sentences": sentence_scores(gold, p)}
+        for m, p in preds.items()
+    }
+    rows = [
+        {
+            "split": "test",
+            "id": s.id,
+            "text": s.text,
+            "gold": [list(x) for x in s.spans],
+            **{m: [list(x) for x in preds[m][k]] for m in MODES},
+        }
+        for k, s in enumerate(flat)
+    ]
+    return metrics, rows
+
+
+# ------------------------------------------------------------------ in-domain (project corpus)
+
+
+def learned_attribution(claims: list[Claim], text: str, tagger: TokenTagger) -> list[Attribution]:
+    """Claim attributions from the tagger run on each claim's sentence: attributed when
+    predicted Content covers at least half of the claim's words; source and cue are the
+    predicted spans in that sentence (the source as written, not resolved)."""
+    order = sorted(range(len(claims)), key=lambda k: claims[k].start)
+    ordered = [claims[k] for k in order]
+    units = claim_sentences(ordered, text)
+    bounds = [(ordered[u[0]].start, ordered[u[-1]].end) for u in units]
+    predicted = tagger.predict([text[a:b] for a, b in bounds])
+    out: dict[int, Attribution] = {}
+    for unit, (base, end), spans in zip(units, bounds, predicted):
+        sent = text[base:end]
+        offsets = words(sent)
+        content_words = set()
+        for role, s, e in spans:
+            rng = word_range((s, e), offsets)
+            if role == "Content" and rng:
+                content_words.update(range(rng[0], rng[1] + 1))
+        source = next(((s, e) for r, s, e in spans if r == "Source"), None)
+        cue = next(((s, e) for r, s, e in spans if r == "Cue"), None)
+        for k in unit:
+            c = ordered[k]
+            rng = word_range((c.start - base, c.end - base), offsets)
+            n = rng[1] - rng[0] + 1 if rng else 0
+            covered = len(content_words & set(range(rng[0], rng[1] + 1))) if rng else 0
+            if n == 0 or covered < n / 2:
+                out[order[k]] = Attribution()
+                continue
+            out[order[k]] = Attribution(
+                attributed=True,
+                source=sent[source[0] : source[1]] if source else None,
+                source_span=Span(base + source[0], base + source[1], sent[source[0] : source[1]])
+                if source
+                else None,
+                cue=Span(base + cue[0], base + cue[1], sent[cue[0] : cue[1]]) if cue else None,
+            )
+    return [out[k] for k in range(len(claims))]
+
+
+def corpus_scores(docs: list[dict], tagger: TokenTagger, nlp: Language) -> dict:
+    """Attribution scores of each mode on the gold claims of corpus articles."""
+    from framing.evaluate import attribution_scores, corpus_claims
+
+    pairs: dict[str, list] = {m: [] for m in MODES}
+    for d in docs:
+        gold = corpus_claims(d)
+        bare = [replace(c, attribution=Attribution()) for c in gold]
+        rules = attribute(bare, d["text"], nlp)
+        learned = learned_attribution(bare, d["text"], tagger)
+        combined = [
+            r if r.attribution.attributed else replace(r, attribution=la)
+            for r, la in zip(rules, learned)
+        ]
+        pairs["rules"].append((gold, rules))
+        pairs["learned"].append((gold, [replace(c, attribution=a) for c, a in zip(bare, learned)]))
+        pairs["combined"].append((gold, combined))
+    return {m: attribution_scores(p)["exact"] for m, p in pairs.items()}
+
+
+# ------------------------------------------------------------------------------------ the run
+
+
+def run_span_experiment(
+    cfg: TrainConfig, overrides: list[str] | None = None, job: int | None = None
+) -> Path:
+    """Train the tagger on PolNeAR train (best dev checkpoint), score test and the corpus."""
+    from framing.data import corpus_splits
+    from framing.train import set_seed
+
+    if cfg.data.kind != "polnear":
+        raise InputError(f"task {cfg.task.name} needs data=polnear, got data.kind={cfg.data.kind}")
+    if cfg.model.family != "tagger":
+        raise InputError(f"task {cfg.task.name} needs model=tagger, got {cfg.model.family}")
+    skipped = Skipped()
+    split_articles = {s: load_polnear(cfg.data.root, s, skipped) for s in ("train", "dev", "test")}
+    split_sents = {
+        s: [x for a in arts for x in sentences(a)] for s, arts in split_articles.items()
+    }
+    corpus, corpus_fp = corpus_splits("data/corpus")
+    nlp = load_nlp()
+    set_seed(cfg.seed)
+    tagger = TokenTagger(cfg.model, cfg.seed)
+
+    run_dir = records.new_run_dir(cfg.out_root, cfg.name, job)
+    handler = records.attach_run_log(run_dir)
+    try:
+        records.set_status(run_dir, "running")
+        (run_dir / "config.yaml").write_text(
+            yaml.safe_dump(asdict(cfg), sort_keys=False), encoding="utf-8"
+        )
+        (run_dir / "overrides.yaml").write_text(
+            yaml.safe_dump(list(overrides or [])), encoding="utf-8"
+        )
+        start = time.perf_counter()
+        train, dev, test = (split_sents[s] for s in ("train", "dev", "test"))
+        log.info("training the span tagger on %d PolNeAR sentences", len(train))
+        tagger.fit(
+            [s.text for s in train],
+            [s.spans for s in train],
+            dev=([s.text for s in dev], [s.spans for s in dev]),
+            select=dev_select,
+        )
+        dev_pred = tagger.predict([s.text for s in dev])
+        dev_scores = {
+            "spans": span_scores([s.text for s in dev], [s.spans for s in dev], dev_pred),
+            "sentences": sentence_scores([s.spans for s in dev], dev_pred),
+        }
+        learned = tagger.predict([s.text for s in test])
+        test_scores, rows = polnear_scores(split_articles["test"], learned, nlp)
+        in_domain = corpus_scores(corpus["test"], tagger, nlp)
+        records.write_predictions(run_dir / "predictions.jsonl", rows)
+        if cfg.save_model:
+            tagger.save(run_dir / "model")
+        from framing.corpus import fingerprint
+
+        files = [
+            p
+            for s in ("train", "dev", "test")
+            for p in (Path(cfg.data.root) / "data" / s / "attributions").glob("*.ann")
+        ]
+        meta = records.run_metadata(
+            cfg.seed,
+            str(tagger.device),
+            fingerprint(files),
+            cfg.schema.version,
+            time.perf_counter() - start,
+        )
+        meta["n_examples"] = {s: len(v) for s, v in split_sents.items()}
+        meta["n_articles"] = {s: len(v) for s, v in split_articles.items()}
+        meta["corpus_fingerprint"] = corpus_fp
+        meta["skipped_records"] = skipped.items
+        meta["history"] = tagger.history
+        records.write_json(run_dir / "meta.json", meta)
+        sent = test_scores["learned"]["sentences"]
+        records.write_json(
+            run_dir / "metrics.json",
+            {
+                "name": cfg.name,
+                "task": cfg.task.name,
+                "family": cfg.model.family,
+                "model_name": cfg.model.name,
+                "data": cfg.data.name,
+                "schema_version": cfg.schema.version,
+                "seed": cfg.seed,
+                "labels": list(ROLES),
+                # for compare.py: sentence-level attributed-or-not of the learned tagger
+                "evals": ["dev", "test"],
+                "dev": {**dev_scores["sentences"], "macro_f1_ci95": [None, None]},
+                "test": {**sent, "macro_f1_ci95": [None, None]},
+                "polnear_dev": dev_scores,
+                "polnear_test": test_scores,
+                "corpus_test": in_domain,
+                "meta": meta,
+            },
+        )
+        records.set_status(run_dir, "complete")
+    except BaseException as e:
+        records.set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
+        raise
+    finally:
+        records.detach_run_log(handler)
+    return run_dir

@@ -1,0 +1,252 @@
+"""A transformer token classifier for attribution spans: BIO tags for Source, Cue and Content.
+
+Trained sentence by sentence on character spans (PolNeAR's, or any data in the same form):
+each word-piece takes the tag of the span its first character falls in. Predicted tags are
+decoded back to character spans. A step budget (`max_steps`) and dev-based checkpoint choice
+keep training within reach of a CPU.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import math
+import random
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from framing.config import InputError, TaggerConfig
+from framing.encoders import load_pretrained, resolve_device
+
+log = logging.getLogger(__name__)
+
+ROLES = ("Source", "Cue", "Content")
+TAGS = ["O"] + [f"{p}-{r}" for r in ROLES for p in ("B", "I")]
+META_FILE = "tagger.json"
+
+Span = tuple[str, int, int]  # role, start, end (character offsets in the sentence)
+
+
+def token_tags(offsets: list[tuple[int, int]], spans: list[Span]) -> list[int]:
+    """A tag id per token (-100 for special tokens, whose offsets are (0, 0)).
+
+    >>> [TAGS[i] if i >= 0 else None for i in token_tags([(0, 0), (0, 2), (3, 7), (8, 9)],
+    ...     [("Source", 0, 2), ("Cue", 3, 9)])]
+    [None, 'B-Source', 'B-Cue', 'I-Cue']
+    """
+    out = []
+    prev_span = None
+    for a, b in offsets:
+        if a == b:
+            out.append(-100)
+            prev_span = None
+            continue
+        hit = next((k for k, (_, s, e) in enumerate(spans) if s <= a < e), None)
+        if hit is None:
+            out.append(0)
+        else:
+            role = spans[hit][0]
+            out.append(TAGS.index(("I-" if hit == prev_span else "B-") + role))
+        prev_span = hit
+    return out
+
+
+def decode(tags: list[int], offsets: list[tuple[int, int]]) -> list[Span]:
+    """Spans from predicted tags: a span starts at B-X, or at I-X after another tag.
+
+    >>> decode([0, 1, 2, 3, 0], [(0, 0), (0, 2), (3, 5), (6, 9), (0, 0)])
+    [('Source', 0, 5), ('Cue', 6, 9)]
+    """
+    out: list[list] = []
+    prev = None
+    for t, (a, b) in zip(tags, offsets):
+        if a == b:
+            prev = None
+            continue
+        name = TAGS[t]
+        if name == "O":
+            prev = None
+            continue
+        bio, role = name.split("-", 1)
+        if bio == "I" and prev == role and out:
+            out[-1][2] = b
+        else:
+            out.append([role, a, b])
+        prev = role
+    return [(r, s, e) for r, s, e in out]
+
+
+class TokenTagger:
+    """fit(sentences, spans) / predict(sentences) -> spans; save/load as a folder."""
+
+    def __init__(self, config: TaggerConfig, seed: int = 0, weights: str | None = None) -> None:
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        self.config, self.seed = config, seed
+        self.device = resolve_device(config.device)
+        source = weights or config.name
+        self.tokenizer = load_pretrained(source, AutoTokenizer)
+        if not getattr(self.tokenizer, "is_fast", False):
+            raise InputError(f"model.name={config.name!r}: the tagger needs a fast tokenizer")
+        self.model = load_pretrained(
+            source,
+            AutoModelForTokenClassification,
+            num_labels=len(TAGS),
+            id2label=dict(enumerate(TAGS)),
+            label2id={t: i for i, t in enumerate(TAGS)},
+        )
+        self.model.to(self.device)
+        self.history: list[dict] = []
+
+    def _encode(self, texts: list[str]) -> dict:
+        return self.tokenizer(
+            texts,
+            truncation=True,
+            max_length=self.config.max_length,
+            return_offsets_mapping=True,
+        )
+
+    def _batch(self, enc: dict, idx: list[int], labels: list[list[int]] | None = None) -> dict:
+        n = max(len(enc["input_ids"][i]) for i in idx)
+        pad = self.tokenizer.pad_token_id or 0
+        batch = {
+            "input_ids": [
+                enc["input_ids"][i] + [pad] * (n - len(enc["input_ids"][i])) for i in idx
+            ],
+            "attention_mask": [
+                [1] * len(enc["input_ids"][i]) + [0] * (n - len(enc["input_ids"][i])) for i in idx
+            ],
+        }
+        if "token_type_ids" in enc:
+            batch["token_type_ids"] = [[0] * n for _ in idx]
+        if labels is not None:
+            batch["labels"] = [labels[i] + [-100] * (n - len(labels[i])) for i in idx]
+        return {k: torch.tensor(v, device=self.device) for k, v in batch.items()}
+
+    def fit(
+        self,
+        texts: list[str],
+        spans: list[list[Span]],
+        dev: tuple[list[str], list[list[Span]]] | None = None,
+        select=None,
+    ) -> None:
+        """Train with AdamW and a linear schedule for `max_steps` (or `epochs`); with `dev`
+        and `select(texts, gold, pred) -> float`, score dev every `eval_steps` and at the end
+        and keep the best weights."""
+        c = self.config
+        torch.manual_seed(self.seed)
+        rng = random.Random(self.seed)
+        enc = self._encode(texts)
+        labels = [token_tags(o, s) for o, s in zip(enc["offset_mapping"], spans)]
+        per_epoch = math.ceil(len(texts) / c.train_batch_size)
+        total = c.max_steps if c.max_steps > 0 else int(math.ceil(c.epochs * per_epoch))
+        no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm")
+        params = [
+            {
+                "params": [
+                    p
+                    for n, p in self.model.named_parameters()
+                    if not any(k in n for k in no_decay)
+                ],
+                "weight_decay": c.weight_decay,
+            },
+            {
+                "params": [
+                    p for n, p in self.model.named_parameters() if any(k in n for k in no_decay)
+                ],
+                "weight_decay": 0.0,
+            },
+        ]
+        opt = torch.optim.AdamW(params, lr=c.learning_rate)
+        warmup = int(c.warmup_ratio * total)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt,
+            lambda s: (
+                (s + 1) / max(1, warmup)
+                if s < warmup
+                else max(0.0, (total - s) / max(1, total - warmup))
+            ),
+        )
+        best, best_score = None, -1.0
+        order: list[int] = []
+        step, running = 0, []
+        self.model.train()
+        while step < total:
+            if not order:
+                order = list(range(len(texts)))
+                rng.shuffle(order)
+            idx, order = order[: c.train_batch_size], order[c.train_batch_size :]
+            loss = self.model(**self._batch(enc, idx, labels)).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            running.append(float(loss))
+            at_eval = c.eval_steps > 0 and step % c.eval_steps == 0
+            if dev is not None and select is not None and (at_eval or step == total):
+                score = select(dev[0], dev[1], self.predict(dev[0]))
+                self.model.train()
+                self.history.append(
+                    {"step": step, "train_loss": float(np.mean(running)), "dev_score": score}
+                )
+                log.info("step %d/%d: loss %.4f dev %.4f", step, total, np.mean(running), score)
+                running = []
+                if score > best_score:
+                    best_score = score
+                    best = copy.deepcopy(self.model.state_dict())
+            elif step % 50 == 0:
+                log.info("step %d/%d: loss %.4f", step, total, np.mean(running[-50:]))
+        if best is not None:
+            self.model.load_state_dict(best)
+            chosen = max(self.history, key=lambda h: h["dev_score"])
+            log.info("kept the weights of step %d (dev %.4f)", chosen["step"], best_score)
+        self.model.eval()
+
+    @torch.inference_mode()
+    def predict(self, texts: list[str]) -> list[list[Span]]:
+        """Predicted spans per sentence (character offsets into each sentence)."""
+        self.model.eval()
+        if not texts:
+            return []
+        enc = self._encode(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(enc["input_ids"][i]))
+        out: list[list[Span]] = [[] for _ in texts]
+        bs = self.config.batch_size
+        for k in range(0, len(order), bs):
+            idx = order[k : k + bs]
+            logits = self.model(**self._batch(enc, idx)).logits
+            tags = logits.argmax(-1).cpu().tolist()
+            for row, i in enumerate(idx):
+                n = len(enc["input_ids"][i])
+                out[i] = decode(tags[row][:n], enc["offset_mapping"][i])
+        return out
+
+    def save(self, path: Path) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "family": "tagger",
+            "config": asdict(self.config),
+            "tags": TAGS,
+            "history": self.history,
+        }
+        (path / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        self.model.save_pretrained(path / "hf", safe_serialization=True)
+        self.tokenizer.save_pretrained(path / "hf")
+
+    @classmethod
+    def load(cls, path: Path, device: str | None = None) -> TokenTagger:
+        f = Path(path) / META_FILE
+        if not f.is_file():
+            raise InputError(f"{path} is not a saved span tagger (no {META_FILE})")
+        meta = json.loads(f.read_text(encoding="utf-8"))
+        fields = dict(meta["config"])
+        if device is not None:
+            fields["device"] = device
+        return cls(TaggerConfig(**fields), weights=str(Path(path) / "hf"))
