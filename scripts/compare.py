@@ -4,6 +4,7 @@ Markdown and a PNG plot; or a paired bootstrap test between two runs.
     python scripts/compare.py experiments/
     python scripts/compare.py experiments/ --task stance --out reports/
     python scripts/compare.py --paired experiments/a/RUN experiments/b/RUN
+    python scripts/compare.py experiments/ --benchmarks docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+from framing.benchmarks import render
 from framing.compare import collect, filter_runs, paired_test, plot, summarize, to_markdown
 from framing.config import InputError
 
@@ -26,8 +28,25 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="folder for compare.csv/.md/.png (default: root)")
     parser.add_argument("--paired", nargs=2, type=Path, metavar=("RUN_A", "RUN_B"))
     parser.add_argument("--n-boot", type=int, default=10000)
+    parser.add_argument(
+        "--benchmarks",
+        type=Path,
+        metavar="FILE.md",
+        help="write the public-benchmark report (runs vs published figures) to this file",
+    )
     args = parser.parse_args()
     try:
+        if args.benchmarks:
+            if not args.root.is_dir():
+                raise InputError(f"no such folder: {args.root}")
+            doc, table = render(args.root)
+            args.benchmarks.parent.mkdir(parents=True, exist_ok=True)
+            tmp = args.benchmarks.with_suffix(".tmp")
+            tmp.write_text(doc, encoding="utf-8")
+            tmp.replace(args.benchmarks)
+            print(table, end="")
+            print(f"wrote {args.benchmarks}", file=sys.stderr)
+            return 0
         if args.paired:
             print(json.dumps(paired_test(*args.paired, n_boot=args.n_boot), indent=1))
             return 0

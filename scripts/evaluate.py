@@ -35,6 +35,10 @@ def main() -> int:
         default="combined",
         help="mode used by infer.py; all modes are scored either way",
     )
+    parser.add_argument(
+        "--span-tagger",
+        help="polnear_tagger run folder: also score the tagger and rules_tagger modes",
+    )
     parser.add_argument("--device", default="auto")
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()
@@ -45,7 +49,10 @@ def main() -> int:
     )
     try:
         cfg = PipelineConfig(
-            model_dir=args.model_dir, device=args.device, attribution=args.attribution
+            model_dir=args.model_dir,
+            device=args.device,
+            attribution=args.attribution,
+            span_tagger=args.span_tagger,
         )
         run_dir = run_evaluation(cfg, args.data_root, args.split, args.out_root, args.bootstrap)
     except InputError as e:

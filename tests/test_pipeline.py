@@ -16,7 +16,13 @@ from framing.article import Attribution, Document, Span
 from framing.classify import load_head, load_heads, predict
 from framing.config import InputError
 from framing.evaluate import run_evaluation
-from framing.pipeline import InferConfig, Pipeline, PipelineConfig, resolve_attribution
+from framing.pipeline import (
+    InferConfig,
+    Pipeline,
+    PipelineConfig,
+    resolve_attribution,
+    tagger_attribution,
+)
 from framing.report import summarize, to_frame, to_jsonl, to_table, write_rows
 
 ROW_KEYS = {
@@ -151,7 +157,13 @@ def test_text_without_sentences_is_refused(pipeline) -> None:
     [
         (
             {"attribution": "vote"},
-            "attribution='vote'; expected one of ['rules', 'learned', 'combined']",
+            "attribution='vote'; expected one of "
+            "['rules', 'learned', 'combined', 'tagger', 'rules_tagger']",
+        ),
+        (
+            {"attribution": "tagger"},
+            "attribution=tagger needs span_tagger=<polnear_tagger run folder> "
+            "(python scripts/train.py experiment=polnear_tagger)",
         ),
         ({"targets": []}, "targets must be a non-empty list of non-empty strings"),
         ({"format": "xml"}, "format='xml'; expected table, jsonl, csv or parquet"),
@@ -272,3 +284,66 @@ def test_evaluation_is_recorded(head_dirs, tiny_corpus: Path, tmp_path: Path) ->
     rows = [json.loads(x) for x in (run / "predictions.jsonl").read_text().splitlines()]
     assert rows and {"gold_frame", "attribution_rules", "gold_attribution"} <= set(rows[0])
     assert m["meta"]["schema_version"] == "framing-default.v1"
+
+
+# ------------------------------------------------------------------ PolNeAR span tagger modes
+
+
+@pytest.fixture(scope="module")
+def span_tagger_dir(tiny_model: str, tmp_path_factory) -> str:
+    """A tagger on the tiny BERT, trained a few steps and saved like a polnear_tagger run."""
+    from framing.config import TaggerConfig
+    from framing.tagger import TokenTagger
+
+    run = tmp_path_factory.mktemp("tagger_run")
+    tagger = TokenTagger(TaggerConfig(name=tiny_model, max_steps=3, device="cpu"), seed=0)
+    texts = ["The ministry said the drill was routine.", "Analysts said navies began a drill."]
+    spans = [[("Source", 0, 12), ("Cue", 13, 17), ("Content", 18, 39)]] * 2
+    tagger.fit(texts, spans)
+    tagger.save(run / "model")
+    return str(run)
+
+
+def test_tagger_attribution_modes() -> None:
+    rules = Attribution(True, False, "Zhang Hong", None, "named_person", None)
+    learned = Attribution(True, False, "the ministry", Span(0, 12, "the ministry"), None, None)
+    p_type = {"unattributed": 0.5, "named_organization": 0.3, "named_person": 0.2}
+    got = tagger_attribution(rules, learned, p_type, "tagger")
+    assert (got.source, got.source_type) == ("the ministry", "named_organization")
+    assert tagger_attribution(rules, learned, p_type, "rules_tagger") == rules
+    assert tagger_attribution(Attribution(), learned, p_type, "rules_tagger").source == (
+        "the ministry"
+    )
+    assert tagger_attribution(rules, Attribution(), p_type, "tagger") == Attribution()
+
+
+def test_pipeline_runs_the_span_tagger(head_dirs, span_tagger_dir: str, article) -> None:
+    heads = list(head_dirs.values())
+    for mode in ("tagger", "rules_tagger"):
+        cfg = PipelineConfig(
+            model_dir=heads, device="cpu", attribution=mode, span_tagger=span_tagger_dir
+        )
+        pipe = Pipeline(cfg)
+        assert pipe.modes == ("rules", "learned", "combined", "tagger", "rules_tagger")
+        rows = pipe.analyze(article)
+        assert rows and all(set(r) >= ROW_KEYS for r in rows)
+        for r in rows:  # a tagger source is a span of the article itself
+            if r["attributed"] and r["source_span"] and mode == "tagger":
+                s, e = r["source_span"]
+                assert article.text[s:e] == r["source"]
+
+
+def test_span_tagger_folder_is_checked(head_dirs, tmp_path: Path) -> None:
+    cfg = PipelineConfig(
+        model_dir=list(head_dirs.values()), attribution="tagger", span_tagger=str(tmp_path)
+    )
+    with pytest.raises(InputError, match="not a span tagger run"):
+        Pipeline(cfg)
+
+
+def test_evaluation_scores_tagger_modes(head_dirs, span_tagger_dir, tiny_corpus, tmp_path) -> None:
+    cfg = PipelineConfig(model_dir=list(head_dirs.values()), span_tagger=span_tagger_dir)
+    run = run_evaluation(cfg, str(tiny_corpus), "test", str(tmp_path), n_boot=0)
+    m = records.read_json(run / "metrics.json")
+    assert set(m["attribution"]) == {"rules", "learned", "combined", "tagger", "rules_tagger"}
+    assert m["attribution"]["rules_tagger"]["exact"]["n_gold"] > 0

@@ -24,7 +24,7 @@ from framing.classify import predict
 from framing.config import InputError
 from framing.data import corpus_splits
 from framing.metrics import evaluate
-from framing.pipeline import ATTRIBUTION_MODES, Pipeline, PipelineConfig, resolve_attribution
+from framing.pipeline import Pipeline, PipelineConfig
 from framing.segment import segment_scores
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 def score_articles(pipeline: Pipeline, docs: list[dict], n_boot: int, seed: int) -> tuple:
     """Metrics over `docs` and one prediction row per predicted claim (with its gold match)."""
-    pairs: dict[str, list[tuple[list[Claim], list[Claim]]]] = {m: [] for m in ATTRIBUTION_MODES}
+    modes = pipeline.modes
+    pairs: dict[str, list[tuple[list[Claim], list[Claim]]]] = {m: [] for m in modes}
     gold_lab: dict[str, list[str]] = {"stance": [], "frame": []}
     pred_lab: dict[str, list[str]] = {"stance": [], "frame": []}
     rows = []
@@ -46,15 +47,10 @@ def score_articles(pipeline: Pipeline, docs: list[dict], n_boot: int, seed: int)
         gold = corpus_claims(d)
         by_mode = {
             mode: [
-                replace(
-                    c,
-                    attribution=resolve_attribution(
-                        c.attribution, probs["attribution"][k], probs["source_type"][k], mode
-                    ),
-                )
-                for k, c in enumerate(claims)
+                replace(c, attribution=a)
+                for c, a in zip(claims, pipeline.attributions(claims, d["text"], probs, mode))
             ]
-            for mode in ATTRIBUTION_MODES
+            for mode in modes
         }
         for mode, pred in by_mode.items():
             pairs[mode].append((gold, pred))
@@ -91,7 +87,7 @@ def score_articles(pipeline: Pipeline, docs: list[dict], n_boot: int, seed: int)
         "articles": len(docs),
         "segments": segment_scores(docs),
         "claim_boundary": boundary_scores(pairs["rules"]),
-        "attribution": {m: attribution_scores(pairs[m]) for m in ATTRIBUTION_MODES},
+        "attribution": {m: attribution_scores(pairs[m]) for m in modes},
         "stance": evaluate(gold_lab["stance"], pred_lab["stance"], labels["stance"], n_boot, seed),
         "frame": evaluate(gold_lab["frame"], pred_lab["frame"], labels["frame"], n_boot, seed),
     }

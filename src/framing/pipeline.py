@@ -6,7 +6,7 @@ Only composes the stage modules; each row is the JSONL object `scripts/infer.py`
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from framing.article import Attribution, Claim, Document
 from framing.attribution import attribute
@@ -19,6 +19,8 @@ from framing.segment import segment
 log = logging.getLogger(__name__)
 
 ATTRIBUTION_MODES = ("rules", "learned", "combined")
+# With a PolNeAR span tagger (span_tagger=<run>): its spans alone, or rules first, then tagger.
+TAGGER_MODES = ("tagger", "rules_tagger")
 HEAD_TASKS = ("framing", "stance", "attribution", "source_type")
 
 
@@ -30,12 +32,17 @@ class PipelineConfig:
     model_dir: list[str] = field(default_factory=list)  # run folders replacing default heads
     device: str = "auto"
     include_headline: bool = False
-    attribution: str = "rules"  # rules | learned | combined; rules won on the dev split
+    attribution: str = "rules"  # rules | learned | combined | tagger | rules_tagger
+    span_tagger: str | None = None  # a polnear_tagger run folder (or its model/ folder)
 
     def __post_init__(self) -> None:
-        if self.attribution not in ATTRIBUTION_MODES:
+        modes = [*ATTRIBUTION_MODES, *TAGGER_MODES]
+        if self.attribution not in modes:
+            raise InputError(f"attribution={self.attribution!r}; expected one of {modes}")
+        if self.attribution in TAGGER_MODES and not self.span_tagger:
             raise InputError(
-                f"attribution={self.attribution!r}; expected one of {list(ATTRIBUTION_MODES)}"
+                f"attribution={self.attribution} needs span_tagger=<polnear_tagger run folder> "
+                "(python scripts/train.py experiment=polnear_tagger)"
             )
         if not self.targets or any(not t.strip() for t in self.targets):
             raise InputError("targets must be a non-empty list of non-empty strings")
@@ -64,6 +71,34 @@ class Pipeline:
         self.cfg = cfg
         self.nlp = load_nlp()
         self.heads: dict[str, Head] = load_heads(cfg.model_dir, cfg.device, HEAD_TASKS)
+        self.tagger = load_span_tagger(cfg.span_tagger, cfg.device) if cfg.span_tagger else None
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """Attribution modes this pipeline can run (tagger modes only with a span tagger)."""
+        return ATTRIBUTION_MODES + (TAGGER_MODES if self.tagger is not None else ())
+
+    def attributions(
+        self, claims: list[Claim], text: str, probs: dict, mode: str
+    ) -> list[Attribution]:
+        """Each claim's attribution under `mode` (claims carry the rules' attribution)."""
+        learned = None
+        if mode in TAGGER_MODES:
+            from framing.span_bench import learned_attribution
+
+            learned = learned_attribution(claims, text, self.tagger)
+        out = []
+        for k, claim in enumerate(claims):
+            if learned is None:
+                att = resolve_attribution(
+                    claim.attribution, probs["attribution"][k], probs["source_type"][k], mode
+                )
+            else:
+                att = tagger_attribution(
+                    claim.attribution, learned[k], probs["source_type"][k], mode
+                )
+            out.append(att)
+        return out
 
     def claims(self, doc: Document) -> list[Claim]:
         """Layout, claim splitting and rule-based attribution (no learned heads)."""
@@ -76,16 +111,11 @@ class Pipeline:
         if not claims:
             raise InputError("no claims found: the text has no body sentences")
         probs = predict(self.heads, [c.text for c in claims], self.cfg.targets)
-        rows = []
-        for k, claim in enumerate(claims):
-            att = resolve_attribution(
-                claim.attribution,
-                probs["attribution"][k],
-                probs["source_type"][k],
-                self.cfg.attribution,
-            )
-            rows.append(claim_row(doc.id, claim, att, probs, k, self.cfg.targets))
-        return rows
+        atts = self.attributions(claims, doc.text, probs, self.cfg.attribution)
+        return [
+            claim_row(doc.id, claim, att, probs, k, self.cfg.targets)
+            for k, (claim, att) in enumerate(zip(claims, atts))
+        ]
 
 
 def _top(p: dict[str, float]) -> str:
@@ -112,6 +142,36 @@ def resolve_attribution(
         source_type=rules.source_type if rules.source_type else _top(kinds),
         cue=rules.cue,
     )
+
+
+def tagger_attribution(
+    rules: Attribution, learned: Attribution, p_type: dict[str, float], mode: str
+) -> Attribution:
+    """The span tagger's attribution (its source as written, the type from the source-type
+    head), or with rules_tagger the rules' wherever they attribute the claim."""
+    if mode == "rules_tagger" and rules.attributed:
+        return rules
+    if not learned.attributed:
+        return Attribution()
+    kinds = {k: v for k, v in p_type.items() if k != "unattributed"}
+    return replace(learned, source_type=_top(kinds))
+
+
+def load_span_tagger(path: str, device: str):
+    """A TokenTagger from a polnear_tagger run folder or its model/ folder."""
+    from pathlib import Path
+
+    from framing.tagger import META_FILE, TokenTagger
+
+    p = Path(path)
+    if (p / "model" / META_FILE).is_file():
+        p = p / "model"
+    if not (p / META_FILE).is_file():
+        raise InputError(
+            f"span_tagger={path}: not a span tagger run (no model/{META_FILE}; train one with "
+            "python scripts/train.py experiment=polnear_tagger)"
+        )
+    return TokenTagger.load(p, device=device)
 
 
 def claim_row(

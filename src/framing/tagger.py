@@ -187,7 +187,7 @@ class TokenTagger:
             sched.step()
             opt.zero_grad()
             step += 1
-            running.append(float(loss))
+            running.append(loss.item())
             at_eval = c.eval_steps > 0 and step % c.eval_steps == 0
             if dev is not None and select is not None and (at_eval or step == total):
                 score = select(dev[0], dev[1], self.predict(dev[0]))
