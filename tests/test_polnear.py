@@ -28,9 +28,20 @@ from framing.polnear import (
     span_scores,
 )
 from framing.public import Skipped
-from framing.span_bench import MODES, combine, content_from, rule_spans
+from framing.span_bench import MODES, content_from, rule_spans
 from framing.tagger import TAGS, TokenTagger, decode, token_tags
 from framing.train import run_experiment
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_torch_thread():
+    """One intra-op thread: on busy cores two threads spin-wait on each other (a 3-step fit of the
+    tiny BERT took ~2.5 s with two threads against ~0.02 s with one)."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
 
 # ------------------------------------------------------------------------------------ helpers
 
@@ -342,6 +353,9 @@ def test_sentence_scores_by_hand() -> None:
             "accuracy": 0.6,
         }
     )
+
+
+def test_sentence_scores_of_no_sentences() -> None:
     assert sentence_scores([], []) == {
         "n": 0,
         "attributed_share": 0.0,
@@ -520,34 +534,10 @@ def test_content_from_runs_outside_source_and_cue() -> None:
     assert content_from("he said", [(0, 2), (3, 7)]) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: the final full stop counts as a word, so 'he said Monday.' keeps 'Monday.'",
-)
 def test_content_from_drops_a_trailing_word_before_the_full_stop() -> None:
     assert content_from("Prices rise, he said Monday.", [(13, 15), (16, 20)]) == [
         ("Content", 0, 12)
     ]
-
-
-def test_combine_adds_rule_spans_only_for_uncovered_roles() -> None:
-    learned = [("Source", 0, 5), ("Content", 10, 20)]
-    rules = [
-        ("Source", 2, 4),  # overlaps the learned source: dropped
-        ("Cue", 6, 9),  # no learned cue: kept
-        ("Content", 20, 25),  # touches the learned content without overlap: kept
-        ("Content", 15, 30),  # overlaps: dropped
-        ("Source", 30, 35),  # another source, clear of the learned one: kept
-    ]
-    assert combine(learned, rules) == [
-        ("Source", 0, 5),
-        ("Cue", 6, 9),
-        ("Content", 10, 20),
-        ("Content", 20, 25),
-        ("Source", 30, 35),
-    ]
-    assert combine([], rules[:2]) == [("Source", 2, 4), ("Cue", 6, 9)]
-    assert combine(learned, []) == learned
 
 
 def test_rule_spans_on_a_said_sentence(nlp) -> None:
@@ -573,7 +563,7 @@ FAKE_POLNEAR = {
     "train": {
         "wire_2016-01-04_drill": (
             "The navy began a drill on Monday. {Source|Admiral Jane Cole} {Cue|said} "
-            "{Content|the ships would return next week}.\n{Content|The drill is routine}, "
+            "{Content|the ships would return next week}.\n{Content|The drill is\nroutine}, "
             "{Source|officials} {Cue|told} reporters."
         ),
         "wire_2016-01-05_port": (
@@ -610,6 +600,8 @@ def test_run_experiment_polnear_tagger_end_to_end(tiny_model, tmp_path, nlp) -> 
     att = root / "data" / "train" / "attributions"
     bad = att / "wire_2016-01-05_port_0a0a.ann"  # earlier annotator, offsets past the text
     bad.write_text("T1\tSource 0 7\tCritics\nT2\tCue 8 999\tsaid\n", encoding="utf-8")
+    multi = (att / "wire_2016-01-04_drill_4b22.ann").read_text().splitlines()
+    assert multi[3:5] == ["T4\tContent 91 111\tThe drill is", "routine"]  # a multi-line span
     out_root = tmp_path / "experiments"
     overrides = ["experiment=polnear_tagger", f"data_root={data_root}"]
     cfg = shrink(compose_train(overrides), tiny_model, out_root)
@@ -657,9 +649,8 @@ def test_run_experiment_polnear_tagger_end_to_end(tiny_model, tmp_path, nlp) -> 
         # the metrics are exactly those of the recorded predictions
         assert got["spans"] == span_scores(texts, gold, [r[mode] for r in rows])
         assert got["sentences"] == sentence_scores(gold, [r[mode] for r in rows])
-    for r in rows:
-        pairs = [[tuple(x) for x in r[k]] for k in ("learned", "rules")]
-        assert [tuple(x) for x in r["combined"]] == combine(*pairs)
+    for r in rows:  # combined: the rules where they attribute the sentence, else the tagger
+        assert r["combined"] == (r["rules"] or r["learned"])
     # the rules find "Minister Paul Roy said ..." in the second test sentence
     assert rows[1]["rules"][:2] == [["Source", 0, 17], ["Cue", 18, 22]]
     assert m["test"] == {
@@ -678,7 +669,7 @@ def test_run_experiment_polnear_tagger_end_to_end(tiny_model, tmp_path, nlp) -> 
     meta = m["meta"]
     assert meta == records.read_json(run / "meta.json")
     assert meta["n_articles"] == {"train": 2, "dev": 2, "test": 2}
-    assert meta["n_examples"] == {"train": 5, "dev": 4, "test": 5}
+    assert meta["n_examples"] == {"train": 6, "dev": 4, "test": 5}
     assert [h["step"] for h in meta["history"]] == [1, 2]
     n_chars = len(markup(FAKE_POLNEAR["train"]["wire_2016-01-05_port"])[0])
     assert meta["skipped_records"] == [
@@ -700,3 +691,12 @@ def test_run_experiment_polnear_tagger_end_to_end(tiny_model, tmp_path, nlp) -> 
         run_experiment(OmegaConf.to_object(cfg2))
     assert "download_data.py polnear" in str(err.value)
     assert not empty_out.exists()
+
+
+def test_overlap_matching_is_maximal_for_nested_spans() -> None:
+    # greedy matching would pair the long prediction with the first gold span, leaving one out
+    text = "a b c d e f"
+    gold = [[("Content", 4, 7), ("Content", 10, 11)]]
+    pred = [[("Content", 0, 11), ("Content", 6, 7)]]
+    s = span_scores([text], gold, pred)["content_overlap"]
+    assert (s["precision"], s["recall"]) == (1.0, 1.0)

@@ -6,6 +6,7 @@ checked against the published counts."""
 from __future__ import annotations
 
 import csv
+import doctest
 import itertools
 import json
 import logging
@@ -610,3 +611,11 @@ def test_real_data_is_found_from_the_default_root(monkeypatch) -> None:
     data = load_task_data(cfg.data, cfg.task, cfg.schema)
     assert [len(data.split(s)) for s in ("train", "test", "test_mt")] == [8739, 803, 1034]
     assert data.skipped == []
+
+
+@pytest.mark.parametrize("module", ["public", "polnear", "tagger", "span_bench"])
+def test_doctests(module: str) -> None:
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"framing.{module}"))
+    assert result.attempted > 0 and result.failed == 0

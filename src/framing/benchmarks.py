@@ -261,7 +261,9 @@ def _polnear_section(group: list[dict], summary: list[list[str]]) -> list[str]:
         "articles (one annotator each, sentences split by `framing.polnear.sentence_spans`). "
         "Span F1: exact = same first and last word; overlap = any shared word, each gold span "
         "matched once. `rules` is the pipeline's rule-based attribution (Content = the rest of "
-        "an attributed sentence); `combined` adds rule spans where the tagger has none. The "
+        "an attributed sentence); `learned` is the tagger (`attribution=tagger` in the pipeline); "
+        "`combined` takes the rules' spans where the rules attribute a sentence, else the "
+        "tagger's (`attribution=rules_tagger`). The "
         "published span figures are Citron's on PARC 3.0, a different corpus (PolNeAR has no "
         "published model benchmark).",
         "",

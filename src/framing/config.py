@@ -74,6 +74,7 @@ class DataConfig:
     test_fraction: float = 0.15
     folds: int = 0  # > 1: k-fold cross-validation instead of a train/dev/test split
     dedup_threshold: float = 0.85  # gvfc: near-duplicate headlines (cosine) share a fold
+    in_domain: str | None = None  # polnear: a corpus whose test articles also score the modes
 
     def __post_init__(self) -> None:
         if self.kind not in DATA_KINDS:

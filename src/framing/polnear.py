@@ -218,7 +218,8 @@ def span_scores(
     texts: list[str], gold: list[list[tuple]], pred: list[list[tuple]]
 ) -> dict[str, dict[str, float]]:
     """Precision, recall and F1 per role, exact (same first and last word) and overlap (any
-    shared word, each gold span matched at most once), pooled over sentences."""
+    shared word; a maximum one-to-one matching of predicted and gold spans), pooled over
+    sentences."""
     counts = {(r, m): [0, 0, 0] for r in ROLES for m in ("exact", "overlap")}  # tp_p, tp_g, n
     n_gold = dict.fromkeys(ROLES, 0)
     n_pred = dict.fromkeys(ROLES, 0)
@@ -229,13 +230,7 @@ def span_scores(
             n_gold[role] += len(g)
             n_pred[role] += len(p)
             counts[(role, "exact")][0] += len(set(g) & set(p))
-            used: set[int] = set()
-            for a, b in p:
-                for j, (c, d) in enumerate(g):
-                    if j not in used and a <= d and c <= b:
-                        used.add(j)
-                        counts[(role, "overlap")][0] += 1
-                        break
+            counts[(role, "overlap")][0] += _max_matching(p, g)
     out: dict[str, dict[str, float]] = {}
     for (role, mode), (tp, _, _) in counts.items():
         prec = tp / n_pred[role] if n_pred[role] else 0.0
@@ -251,6 +246,28 @@ def span_scores(
     return out
 
 
+def _max_matching(pred: list[tuple[int, int]], gold: list[tuple[int, int]]) -> int:
+    """Size of a maximum one-to-one matching of overlapping word ranges (augmenting paths).
+
+    >>> _max_matching([(0, 5), (3, 3)], [(2, 3), (5, 5)])
+    2
+    """
+    match: dict[int, int] = {}  # gold index -> pred index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        a, b = pred[i]
+        for j, (c, d) in enumerate(gold):
+            if j in seen or not (a <= d and c <= b):
+                continue
+            seen.add(j)
+            if j not in match or augment(match[j], seen):
+                match[j] = i
+                return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(pred)))
+
+
 def attributed(spans: list[tuple]) -> bool:
     """A sentence is attributed when it holds (part of) a Content span."""
     return any(r == "Content" for r, _, _ in spans)
@@ -263,6 +280,10 @@ def sentence_scores(gold: list[list[tuple]], pred: list[list[tuple]]) -> dict[st
 
     g = [attributed(s) for s in gold]
     p = [attributed(s) for s in pred]
+    if not g:
+        return dict.fromkeys(
+            ("attributed_share", "attributed_f1", "macro_f1", "accuracy"), 0.0
+        ) | {"n": 0}
     return {
         "n": len(g),
         "attributed_share": sum(g) / len(g) if g else 0.0,

@@ -4,9 +4,9 @@ combined attribution on PolNeAR test and on the project corpus's test articles; 
 Modes, on every sentence:
 - rules: the pipeline's rule attribution (`framing.attribution.attribute`, sentences as claims);
   its Source and Cue spans as found, Content = the rest of an attributed sentence's words.
-- learned: the tagger's spans.
-- combined: the tagger's spans, plus each rule span of a role the tagger has no overlapping
-  span for; attributed when either says so.
+- learned: the tagger's spans (the pipeline's `attribution=tagger`).
+- combined: the rules' spans where the rules attribute the sentence, else the tagger's (the
+  pipeline's `attribution=rules_tagger`).
 """
 
 from __future__ import annotations
@@ -79,8 +79,14 @@ def content_from(text: str, taken: list[tuple[int, int]]) -> list[SpanT]:
             runs[-1][1] = b
         prev_in = False
     out = [("Content", a, b) for a, b in runs if _ALNUM.search(text[a:b])]
-    # a run of a single trailing word after the cue ("he said Monday") is not the content
-    return [c for c in out if len(words(text[c[1] : c[2]])) > 1] or out[:1]
+    # a run of one word ("he said Monday.") is not the content, unless no run has more
+    longer = [c for c in out if _n_words(text[c[1] : c[2]]) > 1]
+    return longer or out[:1]
+
+
+def _n_words(text: str) -> int:
+    """Words holding a letter or digit (punctuation does not count)."""
+    return sum(1 for a, b in words(text) if _ALNUM.search(text[a:b]))
 
 
 def rule_spans(article_text: str, sents: list[Sentence], nlp: Language) -> list[list[SpanT]]:
@@ -102,15 +108,6 @@ def rule_spans(article_text: str, sents: list[Sentence], nlp: Language) -> list[
     return out
 
 
-def combine(learned: list[SpanT], rules: list[SpanT]) -> list[SpanT]:
-    """Learned spans plus rule spans of a role with no overlapping learned span."""
-    out = list(learned)
-    for role, s, e in rules:
-        if not any(r == role and s < le and e > ls for r, ls, le in learned):
-            out.append((role, s, e))
-    return sorted(out, key=lambda x: x[1])
-
-
 def polnear_scores(
     articles: list[Article], learned: list[list[SpanT]], nlp: Language
 ) -> tuple[dict, list[dict]]:
@@ -123,7 +120,7 @@ def polnear_scores(
     preds = {
         "rules": rules,
         "learned": learned,
-        "combined": [combine(lp, rp) for lp, rp in zip(learned, rules)],
+        "combined": [rp if rp else lp for lp, rp in zip(learned, rules)],
     }
     texts = [s.text for s in flat]
     gold = [s.spans for s in flat]
@@ -225,7 +222,7 @@ def run_span_experiment(
     split_sents = {
         s: [x for a in arts for x in sentences(a)] for s, arts in split_articles.items()
     }
-    corpus, corpus_fp = corpus_splits("data/corpus")
+    corpus, corpus_fp = corpus_splits(cfg.data.in_domain) if cfg.data.in_domain else ({}, None)
     nlp = load_nlp()
     set_seed(cfg.seed)
     tagger = TokenTagger(cfg.model, cfg.seed)
@@ -256,7 +253,7 @@ def run_span_experiment(
         }
         learned = tagger.predict([s.text for s in test])
         test_scores, rows = polnear_scores(split_articles["test"], learned, nlp)
-        in_domain = corpus_scores(corpus["test"], tagger, nlp)
+        in_domain = corpus_scores(corpus["test"], tagger, nlp) if corpus else {}
         records.write_predictions(run_dir / "predictions.jsonl", rows)
         if cfg.save_model:
             tagger.save(run_dir / "model")
