@@ -56,6 +56,18 @@ def new_run_dir(out_root: str | Path, name: str, job: int | None = None) -> Path
             time.sleep(0.001)
 
 
+def write_config(run_dir: Path, config: dict, overrides: list[str] | None) -> None:
+    """config.yaml (the resolved config) and overrides.yaml (the command line's overrides)."""
+    import yaml
+
+    (Path(run_dir) / "config.yaml").write_text(
+        yaml.safe_dump(config, sort_keys=False), encoding="utf-8"
+    )
+    (Path(run_dir) / "overrides.yaml").write_text(
+        yaml.safe_dump(list(overrides or [])), encoding="utf-8"
+    )
+
+
 def set_status(run_dir: Path, status: str, **extra: object) -> None:
     write_json(
         Path(run_dir) / STATUS_FILE,

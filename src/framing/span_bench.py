@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
 from framing import records
 from framing.article import Attribution, Claim, Span
@@ -231,12 +230,7 @@ def run_span_experiment(
     handler = records.attach_run_log(run_dir)
     try:
         records.set_status(run_dir, "running")
-        (run_dir / "config.yaml").write_text(
-            yaml.safe_dump(asdict(cfg), sort_keys=False), encoding="utf-8"
-        )
-        (run_dir / "overrides.yaml").write_text(
-            yaml.safe_dump(list(overrides or [])), encoding="utf-8"
-        )
+        records.write_config(run_dir, asdict(cfg), overrides)
         start = time.perf_counter()
         train, dev, test = (split_sents[s] for s in ("train", "dev", "test"))
         log.info("training the span tagger on %d PolNeAR sentences", len(train))

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import yaml
 
 from framing import records
 from framing.config import TrainConfig
@@ -50,12 +49,7 @@ def run_experiment(
     handler = records.attach_run_log(run_dir)
     try:
         records.set_status(run_dir, "running")
-        (run_dir / "config.yaml").write_text(
-            yaml.safe_dump(asdict(cfg), sort_keys=False), encoding="utf-8"
-        )
-        (run_dir / "overrides.yaml").write_text(
-            yaml.safe_dump(list(overrides or [])), encoding="utf-8"
-        )
+        records.write_config(run_dir, asdict(cfg), overrides)
         _fit_and_record(cfg, data, model, run_dir, device)
     except BaseException as e:
         records.set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
