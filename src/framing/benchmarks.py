@@ -259,9 +259,10 @@ def _polnear_section(group: list[dict], summary: list[list[str]]) -> list[str]:
         "A BIO token classifier on the default backbone, trained on PolNeAR train with a "
         "recorded step budget, the better of two dev checkpoints kept, scored on the 84 test "
         "articles (one annotator each, sentences split by `framing.polnear.sentence_spans`). "
-        "Span F1: exact = same first and last word; overlap = any shared word, each gold span "
-        "matched once. `rules` is the pipeline's rule-based attribution (Content = the rest of "
-        "an attributed sentence); `learned` is the tagger (`attribution=tagger` in the pipeline); "
+        "Span F1: exact = same first and last word; overlap = any shared word, predicted and "
+        "gold spans paired one-to-one (a maximum matching). `rules` is the pipeline's "
+        "rule-based attribution (Content = the rest of an attributed sentence); `learned` is "
+        "the tagger (`attribution=tagger` in the pipeline); "
         "`combined` takes the rules' spans where the rules attribute a sentence, else the "
         "tagger's (`attribution=rules_tagger`). The "
         "published span figures are Citron's on PARC 3.0, a different corpus (PolNeAR has no "
@@ -298,7 +299,9 @@ def _polnear_section(group: list[dict], summary: list[list[str]]) -> list[str]:
                 for _, key in POLNEAR_SENTENCES
             ]
         )
-    rows.append(["always attributed", f"{100 * always:.1f}", "–", f"{100 * share:.1f}"])
+    rows.append(
+        ["always attributed", f"{100 * always:.1f}", f"{50 * always:.1f}", f"{100 * share:.1f}"]
+    )
     doc += _table(["mode", *[label for label, _ in POLNEAR_SENTENCES]], rows)
     doc += [
         "",
