@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from conftest import REPO, compose_train, shrink
 from omegaconf import OmegaConf
@@ -619,3 +620,59 @@ def test_doctests(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(f"framing.{module}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_benchmark_report_from_recorded_runs(data_root: Path, tmp_path: Path) -> None:
+    """compare.py --benchmarks: mean ± sd over the seeds of the latest configuration, the
+    published figure beside it, families without runs marked, and the gap stated."""
+    from framing.benchmarks import render
+
+    out_root = tmp_path / "experiments"
+    accs = []
+    for seed in (1, 2):
+        overrides = [
+            "experiment=gvfc_tfidf_logreg",
+            f"data_root={data_root}",
+            "data.folds=3",
+            f"seed={seed}",
+            f"model.C={1 + seed}",  # a seed-dependent score, so the sd is not trivially 0
+        ]
+        cfg = OmegaConf.to_object(shrink(compose_train(overrides), "", out_root))
+        run = run_experiment(cfg, overrides=overrides)
+        accs.append(records.read_json(run / "metrics.json")["test"]["accuracy"])
+    # the two runs differ in config (model.C), so only the latest configuration is reported
+    doc, table = render(out_root)
+    gvfc = doc[doc.index("## GVFC") : doc.index("## FrAC")]
+    row = next(line for line in gvfc.splitlines() if line.startswith("| tfidf_logreg"))
+    assert row.split("|")[2].strip() == f"{100 * accs[1]:.1f} ± 0.0"
+    assert "1 (seeds 2;" in row
+    assert "| encoder_logreg | not run" in gvfc
+    assert "84.0 (fine-tuned BERT (Liu et al. 2019))" in gvfc
+    gap = 84.0 - 100 * accs[1]
+    assert f"{abs(gap):.1f} points {'below' if gap > 0 else 'above'}" in table
+    assert "## NewsMTSC" in doc and "not run" in doc[doc.index("## NewsMTSC") :]
+
+    # another seed of the latest configuration: both are aggregated (mean ± sd)
+    overrides = [
+        "experiment=gvfc_tfidf_logreg",
+        f"data_root={data_root}",
+        "data.folds=3",
+        "seed=7",
+        "model.C=3",
+    ]
+    cfg = OmegaConf.to_object(shrink(compose_train(overrides), "", out_root))
+    run = run_experiment(cfg, overrides=overrides)
+    accs.append(records.read_json(run / "metrics.json")["test"]["accuracy"])
+    doc, _ = render(out_root)
+    gvfc = doc[doc.index("## GVFC") : doc.index("## FrAC")]
+    row = next(line for line in gvfc.splitlines() if line.startswith("| tfidf_logreg"))
+    mean, sd = np.mean(accs[1:]), np.std(accs[1:], ddof=1)
+    assert row.split("|")[2].strip() == f"{100 * mean:.1f} ± {100 * sd:.1f}"
+    assert "2 (seeds 2,7;" in row
+
+
+def test_benchmark_report_without_runs_is_an_input_error(tmp_path: Path) -> None:
+    from framing.benchmarks import render
+
+    with pytest.raises(InputError, match="no complete benchmark runs"):
+        render(tmp_path)
