@@ -17,6 +17,7 @@ from framing.config import (
     FinetuneConfig,
     InputError,
     SchemaConfig,
+    TaggerConfig,
     TaskConfig,
     TfidfLogRegConfig,
     TrainConfig,
@@ -33,6 +34,8 @@ MODEL_TYPES = {
     "finetune": (FinetuneConfig, FineTune),
     "zero_shot": (ZeroShotConfig, ZeroShot),
 }
+# Every model group option's config type; the span tagger is not a sequence Classifier.
+MODEL_CONFIGS = {**{k: v[0] for k, v in MODEL_TYPES.items()}, "tagger": TaggerConfig}
 TASKS = {
     "framing": "frames",
     "stance": "stances",
@@ -76,7 +79,7 @@ def test_there_is_an_experiment_per_task_and_family() -> None:
 def test_experiment_composes(experiment: str) -> None:
     cfg = to_object([f"experiment={experiment}"])
     assert isinstance(cfg, TrainConfig)
-    assert isinstance(cfg.model, MODEL_TYPES[cfg.model.family][0])
+    assert isinstance(cfg.model, MODEL_CONFIGS[cfg.model.family])
     assert cfg.task.label_set in cfg.schema.label_sets
     named = {f"{t}_{f}": (t, f) for t in TASKS for f in MODEL_TYPES}
     if experiment in named:  # <task>_<family>: the file sets exactly those two
@@ -101,10 +104,12 @@ GROUP_TYPES = {"task": TaskConfig, "data": DataConfig, "schema": SchemaConfig}
 )
 def test_each_group_option_composes(group: str, option: str) -> None:
     extra = ["data.train=rows.csv"] if (group, option) == ("data", "table") else []
+    if (group, option) == ("task", "attribution_spans"):
+        extra = ["schema=polnear"]  # span roles are PolNeAR's label set
     cfg = to_object([f"{group}={option}", *extra])
     node = getattr(cfg, group)
     if group == "model":
-        assert isinstance(node, MODEL_TYPES[option][0]) and node.family == option
+        assert isinstance(node, MODEL_CONFIGS[option]) and node.family == option
         assert node._target_.startswith("framing.")
     else:
         assert isinstance(node, GROUP_TYPES[group])
@@ -164,11 +169,12 @@ def test_tfidf_has_no_transformer_keys() -> None:
         (
             ["task.name=bogus"],
             "task.name='bogus'; expected one of "
-            "['framing', 'stance', 'attribution', 'source_type']",
+            "['framing', 'stance', 'attribution', 'source_type', 'attribution_spans']",
         ),
         (
             ["data.kind=sql"],
-            "data.kind='sql'; expected one of ['corpus', 'table', 'newsmtsc', 'gvfc', 'frac']",
+            "data.kind='sql'; expected one of "
+            "['corpus', 'table', 'newsmtsc', 'gvfc', 'frac', 'polnear']",
         ),
         (["data.folds=1"], "data.folds=1; expected 0 (no CV) or at least 2"),
         (["data=table"], "data.kind=table needs data.train=<file.csv|file.jsonl>"),
