@@ -254,11 +254,20 @@ def _public_splits(data: DataConfig, task: TaskConfig) -> tuple[dict, str, list 
     if data.kind == "gvfc":
         table = public.load_gvfc(root, skipped, data.dedup_threshold)
         files = [root / public.GVFC_FILE]
+    elif data.kind == "polnear":
+        raise InputError("data=polnear holds spans: use experiment=polnear_tagger")
     else:
         table = public.load_frac(root, skipped)
         files = [root / public.FRAC_FILE]
     if data.folds < 2:
         raise InputError(f"{data.kind} has no published split: set data.folds=5 (or more)")
+    if table.groups is not None:
+        sizes = pd.Series(table.groups).value_counts()
+        log.info(
+            "%d near-duplicate groups of 2 or more headlines (largest %d), kept in one fold",
+            int((sizes > 1).sum()),
+            int(sizes.max()),
+        )
     folds = public.assign_folds(table.labels, table.groups, data.folds, data.split_seed)
     splits = {"train": _examples(table, task.use_pair), "dev": empty, "test": empty}
     return splits, fingerprint(files), folds, skipped.items

@@ -179,7 +179,7 @@ def _code(value: str | None) -> int | None:
     return int(f) if f.is_integer() else None
 
 
-def load_gvfc(root: str | Path, skipped: Skipped, dedup_threshold: float = 0.85) -> Table:
+def load_gvfc(root: str | Path, skipped: Skipped, dedup_threshold: float = 0.5) -> Table:
     """The 1,300 frame-coded headlines: primary frame, secondary frame (or None) and a group id
     per cluster of near-duplicate headlines (word TF-IDF cosine >= dedup_threshold)."""
     folder = dataset_dir(root, "gvfc", [GVFC_FILE])
@@ -268,6 +268,13 @@ def load_frac(root: str | Path, skipped: Skipped) -> Table:
 
 def assign_folds(labels: list[str], groups: list[str] | None, k: int, seed: int) -> list[int]:
     """A fold index per example: seeded, stratified by label, never splitting a group."""
+    try:
+        return _assign_folds(labels, groups, k, seed)
+    except ValueError as e:  # e.g. fewer groups than folds
+        raise InputError(f"cannot make {k} folds: {e}") from None
+
+
+def _assign_folds(labels: list[str], groups: list[str] | None, k: int, seed: int) -> list[int]:
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     if k < 2:
