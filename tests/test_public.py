@@ -670,9 +670,33 @@ def test_benchmark_report_from_recorded_runs(data_root: Path, tmp_path: Path) ->
     assert row.split("|")[2].strip() == f"{100 * mean:.1f} ± {100 * sd:.1f}"
     assert "2 (seeds 2,7;" in row
 
+    run_experiment(cfg, overrides=overrides)  # seed 7 again: only its latest run counts
+    doc, _ = render(out_root)
+    gvfc = doc[doc.index("## GVFC") : doc.index("## FrAC")]
+    assert "2 (seeds 2,7;" in next(x for x in gvfc.splitlines() if x.startswith("| tfidf"))
+
 
 def test_benchmark_report_without_runs_is_an_input_error(tmp_path: Path) -> None:
     from framing.benchmarks import render
 
     with pytest.raises(InputError, match="no complete benchmark runs"):
         render(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        (["model=tagger"], "model=tagger labels spans: use task=attribution_spans"),
+        (["data=polnear"], "data=polnear holds spans: use experiment=polnear_tagger"),
+        (["experiment=frac_tfidf_logreg", "data.folds=100"], "cannot make 100 folds"),
+    ],
+)
+def test_mismatched_benchmark_settings_are_one_error(
+    data_root: Path, tmp_path: Path, overrides: list[str], message: str
+) -> None:
+    out_root = tmp_path / "experiments"
+    cfg = compose_train([*overrides, f"data_root={data_root}"])
+    cfg = OmegaConf.to_object(shrink(cfg, "", out_root))
+    with pytest.raises(InputError, match=message):
+        run_experiment(cfg)
+    assert not out_root.exists()  # nothing half-written

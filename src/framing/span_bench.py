@@ -24,7 +24,7 @@ from framing import records
 from framing.article import Attribution, Claim, Span
 from framing.attribution import attribute
 from framing.claims import claim_sentences, load_nlp
-from framing.config import InputError, TrainConfig
+from framing.config import InputError, TrainConfig, project_path
 from framing.polnear import (
     ROLES,
     Article,
@@ -253,10 +253,11 @@ def run_span_experiment(
             tagger.save(run_dir / "model")
         from framing.corpus import fingerprint
 
+        root = project_path(cfg.data.root)
         files = [
             p
             for s in ("train", "dev", "test")
-            for p in (Path(cfg.data.root) / "data" / s / "attributions").glob("*.ann")
+            for p in (root / "data" / s / "attributions").glob("*.ann")
         ]
         meta = records.run_metadata(
             cfg.seed,
@@ -270,6 +271,7 @@ def run_span_experiment(
         meta["corpus_fingerprint"] = corpus_fp
         meta["skipped_records"] = skipped.items
         meta["history"] = tagger.history
+        meta["truncated_sentences"] = tagger.truncated  # longer than model.max_length tokens
         records.write_json(run_dir / "meta.json", meta)
         sent = test_scores["learned"]["sentences"]
         records.write_json(

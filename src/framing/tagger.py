@@ -101,14 +101,22 @@ class TokenTagger:
         )
         self.model.to(self.device)
         self.history: list[dict] = []
+        self.truncated = 0  # texts cut at max_length so far (training and prediction)
 
     def _encode(self, texts: list[str]) -> dict:
-        return self.tokenizer(
+        """Word pieces with offsets, cut at max_length; words past the cut get no tag (count
+        kept in `truncated`)."""
+        enc = self.tokenizer(
             texts,
             truncation=True,
             max_length=self.config.max_length,
             return_offsets_mapping=True,
         )
+        cut = sum(1 for ids in enc["input_ids"] if len(ids) >= self.config.max_length)
+        if cut:
+            log.warning("%d of %d texts cut at %d tokens", cut, len(texts), self.config.max_length)
+            self.truncated += cut
+        return enc
 
     def _batch(self, enc: dict, idx: list[int], labels: list[list[int]] | None = None) -> dict:
         n = max(len(enc["input_ids"][i]) for i in idx)

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from framing import records
-from framing.config import TrainConfig
+from framing.config import InputError, TrainConfig
 from framing.data import load_task_data, take
 from framing.metrics import evaluate, macro_f1
 from framing.models import build_model
@@ -40,6 +40,11 @@ def run_experiment(
         from framing.span_bench import run_span_experiment
 
         return run_span_experiment(cfg, overrides, job)
+    if cfg.model.family == "tagger":
+        raise InputError(
+            f"model=tagger labels spans: use task=attribution_spans data=polnear "
+            f"(experiment=polnear_tagger), not task={cfg.task.name}"
+        )
     data = load_task_data(cfg.data, cfg.task, cfg.schema)
     set_seed(cfg.seed)
     model = build_model(cfg.model, data.labels, cfg.seed, descriptions=dict(_descriptions(cfg)))
