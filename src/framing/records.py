@@ -12,6 +12,8 @@ import os
 import platform
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -184,3 +186,23 @@ def detach_run_log(handler: logging.Handler) -> None:
     pkg_log.removeHandler(handler)
     pkg_log.setLevel(handler.previous_level)  # type: ignore[attr-defined]
     handler.close()
+
+
+@contextmanager
+def open_run(
+    out_root: str | Path, name: str, job: int | None, config: dict, overrides: list[str] | None
+) -> Iterator[Path]:
+    """A new run folder, status running, with its config and a run.log of the package's INFO
+    lines; an exception marks it failed (with the error) and is re-raised. The body writes
+    the results and sets status complete."""
+    run_dir = new_run_dir(out_root, name, job)
+    handler = attach_run_log(run_dir)
+    try:
+        set_status(run_dir, "running")
+        write_config(run_dir, config, overrides)
+        yield run_dir
+    except BaseException as e:
+        set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
+        raise
+    finally:
+        detach_run_log(handler)

@@ -108,10 +108,13 @@ def rule_spans(article_text: str, sents: list[Sentence], nlp: Language) -> list[
 
 
 def polnear_scores(
-    articles: list[Article], learned: list[list[SpanT]], nlp: Language
+    articles: list[Article],
+    sents_by_article: list[list[Sentence]],
+    learned: list[list[SpanT]],
+    nlp: Language,
 ) -> tuple[dict, list[dict]]:
-    """Span and sentence scores of each mode on the articles' sentences, and prediction rows."""
-    sents_by_article = [sentences(a) for a in articles]
+    """Span and sentence scores of each mode on the articles' sentences (`sentences(a)` of each
+    article, in order; `learned` the tagger's spans of them), and prediction rows."""
     flat = [s for ss in sents_by_article for s in ss]
     rules: list[list[SpanT]] = []
     for a, ss in zip(articles, sents_by_article):
@@ -218,19 +221,14 @@ def run_span_experiment(
         raise InputError(f"task {cfg.task.name} needs model=tagger, got {cfg.model.family}")
     skipped = Skipped()
     split_articles = {s: load_polnear(cfg.data.root, s, skipped) for s in ("train", "dev", "test")}
-    split_sents = {
-        s: [x for a in arts for x in sentences(a)] for s, arts in split_articles.items()
-    }
+    by_article = {s: [sentences(a) for a in arts] for s, arts in split_articles.items()}
+    split_sents = {s: [x for ss in v for x in ss] for s, v in by_article.items()}
     corpus, corpus_fp = corpus_splits(cfg.data.in_domain) if cfg.data.in_domain else ({}, None)
     nlp = load_nlp()
     set_seed(cfg.seed)
     tagger = TokenTagger(cfg.model, cfg.seed)
 
-    run_dir = records.new_run_dir(cfg.out_root, cfg.name, job)
-    handler = records.attach_run_log(run_dir)
-    try:
-        records.set_status(run_dir, "running")
-        records.write_config(run_dir, asdict(cfg), overrides)
+    with records.open_run(cfg.out_root, cfg.name, job, asdict(cfg), overrides) as run_dir:
         start = time.perf_counter()
         train, dev, test = (split_sents[s] for s in ("train", "dev", "test"))
         log.info("training the span tagger on %d PolNeAR sentences", len(train))
@@ -246,7 +244,9 @@ def run_span_experiment(
             "sentences": sentence_scores([s.spans for s in dev], dev_pred),
         }
         learned = tagger.predict([s.text for s in test])
-        test_scores, rows = polnear_scores(split_articles["test"], learned, nlp)
+        test_scores, rows = polnear_scores(
+            split_articles["test"], by_article["test"], learned, nlp
+        )
         in_domain = corpus_scores(corpus["test"], tagger, nlp) if corpus else {}
         records.write_predictions(run_dir / "predictions.jsonl", rows)
         if cfg.save_model:
@@ -296,9 +296,4 @@ def run_span_experiment(
             },
         )
         records.set_status(run_dir, "complete")
-    except BaseException as e:
-        records.set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
-        raise
-    finally:
-        records.detach_run_log(handler)
     return run_dir

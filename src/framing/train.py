@@ -50,17 +50,8 @@ def run_experiment(
     model = build_model(cfg.model, data.labels, cfg.seed, descriptions=dict(_descriptions(cfg)))
     device = str(model.device)
 
-    run_dir = records.new_run_dir(cfg.out_root, cfg.name, job)
-    handler = records.attach_run_log(run_dir)
-    try:
-        records.set_status(run_dir, "running")
-        records.write_config(run_dir, asdict(cfg), overrides)
+    with records.open_run(cfg.out_root, cfg.name, job, asdict(cfg), overrides) as run_dir:
         _fit_and_record(cfg, data, model, run_dir, device)
-    except BaseException as e:
-        records.set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
-        raise
-    finally:
-        records.detach_run_log(handler)
     return run_dir
 
 
