@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from framing.config import FinetuneConfig
-from framing.encoders import load_pretrained, resolve_device
-from framing.models import Classifier, meta_config, read_meta
+from framing.learning.base import Classifier, meta_config, read_meta
+from framing.learning.encoders import EncoderConfig, load_pretrained, resolve_device
 
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class FinetuneConfig(EncoderConfig):
+    epochs: float = 8.0
+    max_steps: int = -1  # > 0 caps training steps (a step budget for slow machines)
+    learning_rate: float = 1e-4
+    train_batch_size: int = 16
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+
+
 class FineTune(Classifier):
     """A transformer with a classification head, all weights trained."""
+
+    config_class = FinetuneConfig  # the Hydra schema of configs/model/<family>.yaml
 
     def __init__(
         self,

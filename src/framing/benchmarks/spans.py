@@ -146,45 +146,6 @@ def polnear_scores(
 # ------------------------------------------------------------------ in-domain (project corpus)
 
 
-def learned_attribution(claims: list[Claim], text: str, tagger: TokenTagger) -> list[Attribution]:
-    """Claim attributions from the tagger run on each claim's sentence: attributed when
-    predicted Content covers at least half of the claim's words; source and cue are the
-    predicted spans in that sentence (the source as written, not resolved)."""
-    order = sorted(range(len(claims)), key=lambda k: claims[k].start)
-    ordered = [claims[k] for k in order]
-    units = claim_sentences(ordered, text)
-    bounds = [(ordered[u[0]].start, ordered[u[-1]].end) for u in units]
-    predicted = tagger.predict([text[a:b] for a, b in bounds])
-    out: dict[int, Attribution] = {}
-    for unit, (base, end), spans in zip(units, bounds, predicted):
-        sent = text[base:end]
-        offsets = words(sent)
-        content_words = set()
-        for role, s, e in spans:
-            rng = word_range((s, e), offsets)
-            if role == "Content" and rng:
-                content_words.update(range(rng[0], rng[1] + 1))
-        source = next(((s, e) for r, s, e in spans if r == "Source"), None)
-        cue = next(((s, e) for r, s, e in spans if r == "Cue"), None)
-        for k in unit:
-            c = ordered[k]
-            rng = word_range((c.start - base, c.end - base), offsets)
-            n = rng[1] - rng[0] + 1 if rng else 0
-            covered = len(content_words & set(range(rng[0], rng[1] + 1))) if rng else 0
-            if n == 0 or covered < n / 2:
-                out[order[k]] = Attribution()
-                continue
-            out[order[k]] = Attribution(
-                attributed=True,
-                source=sent[source[0] : source[1]] if source else None,
-                source_span=Span(base + source[0], base + source[1], sent[source[0] : source[1]])
-                if source
-                else None,
-                cue=Span(base + cue[0], base + cue[1], sent[cue[0] : cue[1]]) if cue else None,
-            )
-    return [out[k] for k in range(len(claims))]
-
-
 def corpus_scores(docs: list[dict], tagger: TokenTagger, nlp: Language) -> dict:
     """Attribution scores of each mode on the gold claims of corpus articles."""
     from framing.evaluate import attribution_scores, corpus_claims

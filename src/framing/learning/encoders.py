@@ -8,24 +8,52 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from safetensors.numpy import load_file, save_file
 
-from framing.config import SHIPPED_MODEL, EncoderLogRegConfig, InputError, ZeroShotConfig
-from framing.models import (
-    Classifier,
+from framing.core.errors import InputError
+from framing.learning.base import Classifier, ModelConfig, meta_config, read_meta
+from framing.learning.logreg import (
     fit_logreg,
     logreg_from_tensors,
     logreg_proba,
     logreg_tensors,
-    meta_config,
-    read_meta,
 )
 
 log = logging.getLogger(__name__)
+
+
+SHIPPED_MODEL = "shipped:all-MiniLM-L6-v2"
+
+
+@dataclass
+class EncoderConfig(ModelConfig):
+    name: str = SHIPPED_MODEL  # any HF hub name or local path
+    max_length: int = 128
+    batch_size: int = 32
+    device: str = "auto"  # auto | cpu | cuda
+
+
+@dataclass
+class EncoderLogRegConfig(EncoderConfig):
+    C: float = 1.0
+    class_weight: str | None = "balanced"
+    # text pairs: "cross" encodes (text, pair) together; "concat" embeds each alone and uses
+    # [x, t, x*t], so one pass per claim serves any number of targets
+    pair_mode: str = "cross"
+
+    def __post_init__(self) -> None:
+        if self.pair_mode not in ("cross", "concat"):
+            raise InputError(f"model.pair_mode={self.pair_mode!r}; expected 'cross' or 'concat'")
+
+
+@dataclass
+class ZeroShotConfig(EncoderConfig):
+    temperature: float = 0.05  # softmax over cosine similarities / temperature
 
 
 def resolve_model_name(name: str) -> str:
@@ -133,6 +161,8 @@ def get_encoder(name: str, max_length: int, batch_size: int, device: str) -> Enc
 class EncoderLogReg(Classifier):
     """Frozen encoder features, logistic regression head."""
 
+    config_class = EncoderLogRegConfig  # the Hydra schema of configs/model/<family>.yaml
+
     def __init__(
         self,
         config: EncoderLogRegConfig,
@@ -182,6 +212,8 @@ class EncoderLogReg(Classifier):
 
 class ZeroShot(Classifier):
     """Nearest label description by cosine similarity; softmax(similarity / temperature)."""
+
+    config_class = ZeroShotConfig  # the Hydra schema of configs/model/<family>.yaml
 
     def __init__(
         self,

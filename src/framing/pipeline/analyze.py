@@ -157,23 +157,6 @@ def tagger_attribution(
     return replace(learned, source_type=_top(kinds))
 
 
-def load_span_tagger(path: str, device: str):
-    """A TokenTagger from a polnear_tagger run folder or its model/ folder."""
-    from pathlib import Path
-
-    from framing.tagger import META_FILE, TokenTagger
-
-    p = Path(path)
-    if (p / "model" / META_FILE).is_file():
-        p = p / "model"
-    if not (p / META_FILE).is_file():
-        raise InputError(
-            f"span_tagger={path}: not a span tagger run (no model/{META_FILE}; train one with "
-            "python scripts/train.py experiment=polnear_tagger)"
-        )
-    return TokenTagger.load(p, device=device)
-
-
 def claim_row(
     article_id: str,
     claim: Claim,

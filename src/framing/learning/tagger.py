@@ -13,16 +13,33 @@ import json
 import logging
 import math
 import random
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from framing.config import InputError, TaggerConfig
-from framing.encoders import load_pretrained, resolve_device
+from framing.core.errors import InputError
+from framing.learning.encoders import EncoderConfig, load_pretrained, resolve_device
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class TaggerConfig(EncoderConfig):
+    """Token classifier for attribution spans (framing.tagger), trained with a step budget."""
+
+    epochs: float = 1.0
+    max_steps: int = -1  # > 0 caps training steps
+    learning_rate: float = 5e-5
+    train_batch_size: int = 16
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    eval_steps: int = 0  # > 0: score dev every eval_steps and keep the best weights
+
+    def __post_init__(self) -> None:
+        if self.max_steps <= 0 and self.epochs <= 0:
+            raise InputError("model.max_steps or model.epochs must be positive")
 
 ROLES = ("Source", "Cue", "Content")
 TAGS = ["O"] + [f"{p}-{r}" for r in ROLES for p in ("B", "I")]
@@ -82,6 +99,8 @@ def decode(tags: list[int], offsets: list[tuple[int, int]]) -> list[Span]:
 
 class TokenTagger:
     """fit(sentences, spans) / predict(sentences) -> spans; save/load as a folder."""
+
+    config_class = TaggerConfig  # the Hydra schema of configs/model/<family>.yaml
 
     def __init__(self, config: TaggerConfig, seed: int = 0, weights: str | None = None) -> None:
         from transformers import AutoModelForTokenClassification, AutoTokenizer

@@ -206,3 +206,13 @@ def open_run(
         raise
     finally:
         detach_run_log(handler)
+
+
+# Config keys that vary between runs of one configuration, or only say where output goes.
+RUN_ONLY_KEYS = ("seed", "out_root", "data_root", "name", "save_model")
+
+
+def config_id(config: dict) -> str:
+    """A short hash of the config without run-only keys: runs sharing it differ only by seed."""
+    rest = {k: v for k, v in config.items() if k not in RUN_ONLY_KEYS}
+    return hashlib.sha1(json.dumps(rest, sort_keys=True).encode()).hexdigest()[:8]

@@ -1,0 +1,80 @@
+"""Typed schemas of the task, data and schema config groups (checked in __post_init__)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from omegaconf import MISSING
+
+from framing.core.errors import InputError
+
+
+TASK_LABEL_SETS = {
+    "framing": "frames",
+    "stance": "stances",
+    "attribution": "attribution",
+    "source_type": "source_types",
+    "attribution_spans": "spans",  # token-level Source / Cue / Content (framing.tagger)
+}
+
+
+@dataclass
+class TaskConfig:
+    """What to predict: `name` picks the corpus field, `label_set` the schema's labels for it."""
+
+    name: str = MISSING
+    label_set: str = MISSING
+    use_pair: bool = False  # score the claim against a target (text pair)
+    claim_kinds: list[str] = field(default_factory=lambda: ["body"])
+
+    def __post_init__(self) -> None:
+        if self.name not in TASK_LABEL_SETS:
+            raise InputError(f"task.name={self.name!r}; expected one of {list(TASK_LABEL_SETS)}")
+
+
+DATA_KINDS = ("corpus", "table", "newsmtsc", "gvfc", "frac", "polnear")
+
+
+@dataclass
+class DataConfig:
+    """Where examples come from: the project corpus, a researcher's CSV/JSONL files, or a public
+    benchmark (newsmtsc, gvfc, frac) read in place from `root` under the data root."""
+
+    name: str = MISSING
+    kind: str = "corpus"  # corpus | table | newsmtsc | gvfc | frac
+    # corpus: folder with articles/, annotations/, splits.json; public: the dataset's folder
+    root: str = "data/corpus"
+    train: str | None = None  # table: CSV or JSONL file(s)
+    dev: str | None = None
+    test: str | None = None
+    text_column: str = "text"
+    label_column: str = "label"
+    pair_column: str | None = None  # e.g. a target column for stance
+    group_column: str | None = None  # keep rows of one group (article) in one split
+    split_seed: int = 13  # seeded stratified split (tables) or folds (folds > 0)
+    dev_fraction: float = 0.15
+    test_fraction: float = 0.15
+    folds: int = 0  # > 1: k-fold cross-validation instead of a train/dev/test split
+    dedup_threshold: float = (
+        0.5  # gvfc: near-duplicate headlines (word TF-IDF cosine) share a fold
+    )
+    in_domain: str | None = None  # polnear: a corpus whose test articles also score the modes
+
+    def __post_init__(self) -> None:
+        if self.kind not in DATA_KINDS:
+            raise InputError(f"data.kind={self.kind!r}; expected one of {list(DATA_KINDS)}")
+        if self.folds < 0 or self.folds == 1:
+            raise InputError(f"data.folds={self.folds}; expected 0 (no CV) or at least 2")
+        if self.kind == "table" and not self.train:
+            raise InputError("data.kind=table needs data.train=<file.csv|file.jsonl>")
+        if not 0 < self.dev_fraction + self.test_fraction < 1:
+            raise InputError("data.dev_fraction + data.test_fraction must lie in (0, 1)")
+
+
+@dataclass
+class SchemaConfig:
+    """A versioned label scheme: label set name -> {label: description used by zero_shot}."""
+
+    name: str = MISSING
+    version: str = MISSING
+    label_sets: dict[str, dict[str, str]] = MISSING

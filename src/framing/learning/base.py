@@ -1,0 +1,98 @@
+"""The interface every model family shares: its config fields, `Classifier` (fit /
+predict_proba / labels / save / load), saved-model metadata and seeding.
+
+A saved model is a folder: `classifier.json` (family, factory, config, labels) plus weights in
+safetensors; nothing is pickled, so loading a model never runs code from the folder.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from omegaconf import MISSING
+
+from framing.core.errors import InputError
+
+META_FILE = "classifier.json"
+
+
+@dataclass
+class ModelConfig:
+    """Fields shared by every family; `_target_` names the factory that builds it."""
+
+    _target_: str = MISSING
+    family: str = MISSING
+
+
+META_FILE = "classifier.json"
+
+
+class Classifier:
+    """fit / predict_proba / labels / save / load; `pairs` is a second text (e.g. a target)."""
+
+    config_class: type  # its family's config dataclass (ModelConfig), the Hydra schema
+    config: Any
+    labels: list[str]
+    device: Any = "cpu"  # where predict_proba runs; transformer families set a torch.device
+
+    def fit(self, texts: list[str], labels: list[str], pairs: list[str] | None = None) -> None:
+        raise NotImplementedError
+
+    def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
+        """Probabilities, one row per text, columns in the order of `self.labels`."""
+        raise NotImplementedError
+
+    def predict(self, texts: list[str], pairs: list[str] | None = None) -> list[str]:
+        probs = self.predict_proba(texts, pairs)
+        return [self.labels[i] for i in probs.argmax(axis=1)]
+
+    def save(self, path: Path) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "family": self.config.family,
+            "target": self.config._target_,
+            "config": asdict(self.config),
+            "labels": self.labels,
+            **self._extra_meta(),
+        }
+        (path / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        self._save_weights(path)
+
+    def _extra_meta(self) -> dict:
+        return {}
+
+    def _save_weights(self, path: Path) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def load(cls, path: Path, device: str | None = None) -> Classifier:
+        raise NotImplementedError
+
+
+def read_meta(path: Path) -> dict:
+    f = Path(path) / META_FILE
+    if not f.is_file():
+        raise InputError(f"{path} is not a saved framing model (no {META_FILE})")
+    return json.loads(f.read_text(encoding="utf-8"))
+
+
+def meta_config(meta: dict, config_cls: type, device: str | None = None) -> Any:
+    """The saved model config, with `device` replaced when given (auto, cpu or cuda)."""
+    fields = dict(meta["config"])
+    if device is not None and "device" in fields:
+        fields["device"] = device
+    return config_cls(**fields)
+
+
+def set_seed(seed: int) -> None:
+    """Seed every generator a family may draw from, so a config and seed give one result."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)

@@ -1,0 +1,158 @@
+"""Attribution: for each claim its cue, source (resolved to the fullest name), source type and
+whether it is implicit, from the dependency parse, entities and the cue lexicons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from framing.article import Attribution, Claim, Span
+from framing.claims import (
+    OPEN_QUOTES,
+    claim_sentences,
+    fully_quoted,
+    has_quote,
+    quote_depth,
+)
+from framing.lexicon import (
+    DOCUMENT_NOUNS,
+    HONORIFICS,
+    KNOWN_ORGS,
+    ORG_LABELS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PERSON_ROLES,
+    PRONOUNS,
+    QUANTIFIERS,
+    SPOKES_NOUNS,
+    TITLE_WORDS,
+    UNNAMED_NOUNS,
+    find_cue,
+    head_lemma,
+)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as TokenSpan
+
+
+def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:
+    """The claims of one article with their Attribution filled in, in the order given (new
+    Claim objects; the input is left as is).
+
+    Explicit: a reporting cue outside quotation marks with a source-like subject, resolved to
+    the fullest name the article has given so far ("Zhang" -> "Zhang Hong", "he" -> the last
+    person quoted, "the minister" -> the person introduced with that role). Implicit: a claim
+    inside a quotation that runs over claims, a whole quotation with no cue right after an
+    attributed claim, or a cue-less "would" sentence continuing indirect speech.
+    """
+    order = sorted(range(len(claims)), key=lambda k: claims[k].start)
+    claims = [claims[k] for k in order]  # attributed in reading order, returned in input order
+    units = claim_sentences(claims, text)
+    docs = nlp.pipe([text[claims[u[0]].start : claims[u[-1]].end] for u in units])
+    memory = Memory()
+    out: list[Claim] = []
+    depth_in: list[int] = []
+    backshift: list[bool] = []
+    depth, prev_end = 0, 0
+    for unit, doc in zip(units, docs):
+        base = claims[unit[0]].start
+        for k in unit:
+            c = claims[k]
+            if "\n" in text[prev_end : c.start]:
+                depth = 0  # a quotation does not run over a paragraph break unmarked
+            depth_in.append(depth)
+            depth = quote_depth(c.text, depth)
+            prev_end = c.end
+            span = doc.char_span(c.start - base, c.end - base, alignment_mode="expand")
+            lo, hi = (span.start, span.end) if span is not None else (0, 0)
+            memory.see(doc, lo, hi)
+            backshift.append(_backshifted(doc, lo, hi))
+            cue = find_cue(doc, lo, hi, in_quote=depth_in[-1] > 0) if hi > lo else None
+            if cue is None or cue.source is None:
+                out.append(replace(c, attribution=Attribution()))
+                continue
+            mention = doc[cue.source[0] : cue.source[1]]
+            resolved = resolve_mention(mention, memory)
+            if resolved is None:
+                out.append(replace(c, attribution=Attribution()))
+                continue
+            source, kind = resolved
+            if kind == "named_person" and " " in source:
+                memory.people.append((source, set()))
+            memory.sources.append((head_lemma(mention.root), source, kind))
+            cue_span = doc[cue.start : cue.end]
+            att = Attribution(
+                attributed=True,
+                source=source,
+                source_span=Span(base + mention.start_char, base + mention.end_char, mention.text),
+                source_type=kind,
+                cue=Span(base + cue_span.start_char, base + cue_span.end_char, cue_span.text),
+            )
+            out.append(replace(c, attribution=att))
+    _implicit(out, depth_in, text)
+    _continued(out, backshift, text)
+    result = list(out)
+    for pos, k in enumerate(order):
+        result[k] = out[pos]
+    return result
+
+
+def _backshifted(doc: Doc, lo: int, hi: int) -> bool:
+    """Reported speech going on in the past-future: "It would also share ..." (not "if")."""
+    if hi <= lo or any(t.lower_ in ("if", "unless") for t in doc[lo:hi]):
+        return False
+    roots = [t for t in doc[lo:hi] if t.head.i == t.i or not lo <= t.head.i < hi]
+    return any(c.lower_ == "would" and c.dep_ == "aux" for r in roots for c in r.children)
+
+
+def _continued(claims: list[Claim], backshift: list[bool], text: str) -> None:
+    """A cue-less "would" sentence right after indirect speech in the same paragraph goes on
+    with that speech ("Officials said Japan would watch closely. It would also share ...")."""
+    for k in range(1, len(claims)):
+        prev, c = claims[k - 1], claims[k]
+        a = prev.attribution
+        if not backshift[k] or c.attribution.attributed or not a.attributed or a.implicit:
+            continue
+        if "\n" in text[prev.end : c.start] or has_quote(prev.text) or has_quote(c.text):
+            continue
+        c.attribution = Attribution(True, True, a.source, a.source_span, a.source_type, None)
+
+
+def _implicit(claims: list[Claim], depth_in: list[int], text: str) -> None:
+    """Give claims with no cue of their own the speaker of the quotation they belong to."""
+    n = len(claims)
+    k = 0
+    while k < n:
+        # a run: the claim where a quotation opens and every claim that starts inside it
+        j = k + 1
+        while j < n and depth_in[j] > 0:
+            j += 1
+        run = range(k, j)
+        quoted = depth_in[k] > 0 or any(ch in claims[k].text for ch in OPEN_QUOTES + '"')
+        if quoted:
+            speaker = next((claims[i] for i in run if claims[i].attribution.attributed), None)
+            if speaker is None and fully_quoted(claims[k].text) and j - k == 1:
+                speaker = _neighbour_speaker(claims, k)
+            whole = text[claims[k].start : claims[j - 1].end]
+            if speaker is None and j - k > 1 and fully_quoted(whole):
+                speaker = _neighbour_speaker(claims, k)
+            if speaker is not None:
+                for i in run:
+                    if not claims[i].attribution.attributed:
+                        a = speaker.attribution
+                        claims[i].attribution = Attribution(
+                            True, True, a.source, a.source_span, a.source_type, None
+                        )
+        k = j
+
+
+def _neighbour_speaker(claims: list[Claim], k: int) -> Claim | None:
+    """The speaker of a cue-less quotation: the claim before it, or a quote with a cue after."""
+    if k > 0 and claims[k - 1].attribution.attributed:
+        return claims[k - 1]
+    nxt = claims[k + 1] if k + 1 < len(claims) else None
+    if nxt and nxt.attribution.attributed and nxt.text[:1] in OPEN_QUOTES + '"':
+        return nxt
+    return None

@@ -1,0 +1,117 @@
+"""Reporting-cue and source-noun lexicons, and `find_cue`, which matches them on a spaCy parse.
+
+Word lists come from the cues and sources annotated in the corpus train split plus common news
+usage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+
+def _w(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Verbs that link an assertion to whoever is its subject ("X said ...", "..., X warned").
+SPEECH_VERBS = _w("""say tell stress note warn argue announce claim report insist accuse describe
+    dismiss reject deny allege contend emphasize emphasise caution criticise criticize condemn
+    complain pledge vow portray hype brand dub characterise characterize blame bristle voice
+    call point read""")
+# Speech verbs with other common senses ("added dozens of firms", "agreed to co-produce"):
+# a cue only with a clause or quotation after them, or after what they report ("..., X added").
+WEAK_VERBS = _w("""add state explain acknowledge assert suggest maintain reiterate underline
+    underscore highlight declare confirm admit concede remark comment observe reply respond
+    recall urge promise predict estimate write tweet post counter defend present label term
+    praise hail welcome charge protest question disagree agree""")
+# Verbs of belief or perception: a cue only when their subject is a plausible source.
+COGNITION_VERBS = _w("see view regard consider believe think worry fear find show")
+CUE_VERBS = SPEECH_VERBS | WEAK_VERBS | COGNITION_VERBS
+# Verbs that report speech only with a particle or a certain object ("called on", "pointed out",
+# "voiced concern"); "read" only with a document as its subject ("the statement reads").
+PARTICLE_VERBS = {"point": {"out", "to"}}
+VOICED = _w("concern alarm support opposition worry criticism doubt hope regret")
+NOT_SAID = _w("little nothing much")
+COLLECTIVE = _w("side party country leader government")
+QUANTIFIERS = _w("one some many most several two three few all both none each")
+
+# Head nouns, lower-case lemmas. A document speaks through its text.
+DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document treaty assessment
+    analysis figure figures estimate estimates editorial commentary doctrine declaration paper
+    study survey data text memo letter resolution transcript bulletin release notice website
+    post article summary strategy review plan agreement leaflet brief briefing white-paper""")
+# Vague or anonymous sources.
+UNNAMED_NOUNS = _w("""expert analyst observer critic official diplomat source media commentator
+    lawmaker planner officer adviser advisor other insider scholar researcher academic people
+    resident voice commander executive representative negotiator aide lobbyist activist veteran
+    editor strategist specialist watcher pundit legislator politician figure some many
+    government think-tank tank outlet report person member participant supporter opponent""")
+# A role that one identifiable person holds ("the defense minister", "Iran's president").
+PERSON_ROLES = _w("""minister president premier chancellor king queen prince ambassador secretary
+    chief envoy governor mayor director chairman chairwoman chair commander-in-chief leader
+    head admiral general marshal""")
+# Nouns for one individual: an appositive "Carolina Vasconcelos, a professor ..." marks a person.
+PERSON_NOUNS = _w("""professor expert analyst researcher fellow scholar director lecturer
+    commentator adviser advisor officer official diplomat minister ambassador general colonel
+    admiral editor journalist economist historian head chief member founder author spokesperson
+    spokesman spokeswoman lawmaker senator legislator deputy strategist specialist veteran
+    retiree""")
+# Words before a name that mark a person ("Ministry spokesperson Jeon Ha-kyu", "Col. X").
+HONORIFICS = _w("mr mrs ms dr prof gen lt col colonel adm captain capt maj sgt tan sri")
+SPOKES_NOUNS = _w("spokesperson spokesman spokeswoman spokespeople mouthpiece")
+ORG_NOUNS = _w("""ministry embassy agency government department military navy army fleet command
+    kremlin pentagon institute center centre council forum guard company companies firm wing
+    staff newspaper outlet broadcaster television channel daily times post office bureau service
+    commission committee parliament congress senate cabinet administration alliance union
+    exporter corporation group side sides country countries state states nation nations
+    university academy court authorities authority""")
+PRONOUNS = dict.fromkeys(["he", "she", "him", "her", "i"], "person")
+PRONOUNS |= dict.fromkeys(["they", "them", "we"], "plural") | {"it": "thing"}
+ORG_LABELS = ("ORG", "GPE", "NORP", "FAC", "LOC")
+# News agencies and bodies NER sometimes takes for people.
+KNOWN_ORGS = _w("""xinhua tass reuters afp ap ria novosti interfax kcna yonhap irna kyodo bloomberg
+    bbc cnn pentagon kremlin nato sipri itamaraty rosoboronexport""")
+# Title words stripped off a person's name when it is resolved ("Defense Minister Li Wei").
+TITLE_WORDS = _w("""mr mrs ms dr prof president premier minister ambassador general gen lt col
+    colonel admiral adm rear vice deputy secretary spokesperson spokesman spokeswoman chief
+    senator sen rep governor captain capt major maj sergeant commander foreign defense defence
+    state chairman tan sri dato datuk sheikh""")
+
+
+def head_lemma(token: Token) -> str:
+    """Lower-case lemma of a spaCy token, with hyphens kept ("think-tank")."""
+    return (token.lemma_ or token.text).lower()
+
+
+def is_source_like(span: Span) -> bool:
+    """Whether a subject NP can be a source at all (a person, body, document or vague group)."""
+    root = span.root
+    lemma = head_lemma(root)
+    if root.lower_ in PRONOUNS:
+        return True
+    if root.ent_type_ in ("PERSON", *ORG_LABELS) or root.pos_ == "PROPN":
+        return True
+    if any(e.label_ in ("PERSON", "ORG") for e in span.ents):
+        return True
+    if any(t.pos_ == "PROPN" and t.dep_ == "compound" and t.head == root for t in span):
+        return True  # "Han Min-seok" with its last part mis-tagged
+    nouns = DOCUMENT_NOUNS | UNNAMED_NOUNS | PERSON_ROLES | SPOKES_NOUNS | ORG_NOUNS
+    return lemma in nouns or root.lower_ in {"media", "others", "both", "some", "many"}
+
+
+# --------------------------------------------------------------------------- matching a parse
+
+RELATIVE = _w("which that who whom whose what")
+SUBORDINATORS = frozenset(
+    "after before because since if when whenever until unless once although though while whereas "
+    "as so".split()
+)
+# Dependency labels a cue may hang from on its way up to the clause root.
+CUE_PATH = _w("ROOT ccomp parataxis conj advcl xcomp pcomp dep acl")
+OPEN_QUOTES, CLOSE_QUOTES = "“", "”"
+
+
