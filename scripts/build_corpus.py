@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from framing.corpus import (
+from framing.data.corpus import (
     AnnotationError,
     label_counts,
     load_corpus,

@@ -14,9 +14,16 @@ import json
 import sys
 from pathlib import Path
 
-from framing.benchmarks import render
-from framing.compare import collect, filter_runs, paired_test, plot, summarize, to_markdown
-from framing.config import InputError
+from framing.benchmarks.report import render
+from framing.core.errors import InputError
+from framing.experiments.compare import (
+    collect,
+    filter_runs,
+    paired_test,
+    plot,
+    summarize,
+    to_markdown,
+)
 
 
 def main() -> int:

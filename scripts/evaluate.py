@@ -13,10 +13,10 @@ import json
 import logging
 import sys
 
-from framing.config import InputError
-from framing.evaluate import run_evaluation
-from framing.pipeline import PipelineConfig
-from framing.records import read_json
+from framing.benchmarks.evaluate import run_evaluation
+from framing.core.errors import InputError
+from framing.pipeline.analyze import PipelineConfig
+from framing.runs.records import read_json
 
 
 def main() -> int:

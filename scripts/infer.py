@@ -15,9 +15,9 @@ import json
 import logging
 import sys
 
-from framing.config import InputError
-from framing.pipeline import compose_infer_config
-from framing.report import summarize, to_jsonl, to_table, write_rows
+from framing.core.errors import InputError
+from framing.pipeline.analyze import compose_infer_config
+from framing.pipeline.report import summarize, to_jsonl, to_table, write_rows
 
 
 def main(argv: list[str]) -> int:
@@ -35,8 +35,8 @@ def main(argv: list[str]) -> int:
         cfg = compose_infer_config(overrides)
         if not paths:
             raise InputError("no input: give article files, folders or - for stdin")
-        from framing.ingest import read_documents
-        from framing.pipeline import Pipeline
+        from framing.pipeline.analyze import Pipeline
+        from framing.pipeline.ingest import read_documents
 
         pipeline = Pipeline(cfg)
     except InputError as e:

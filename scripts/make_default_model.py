@@ -15,10 +15,11 @@ import json
 import shutil
 import sys
 
-from framing.classify import DEFAULT_MODEL_DIR
-from framing.config import InputError, compose_train_config
-from framing.records import read_json
-from framing.train import run_experiment
+from framing.core.errors import InputError
+from framing.experiments.config import compose_train_config
+from framing.experiments.runner import run_experiment
+from framing.pipeline.heads import DEFAULT_MODEL_DIR
+from framing.runs.records import read_json
 
 HEADS = {
     "framing": ["task=framing"],

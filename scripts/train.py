@@ -15,8 +15,11 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from framing.config import VERSION_BASE, InputError, TrainConfig, check_overrides, register
-from framing.train import run_experiment
+from framing.core.compose import VERSION_BASE
+from framing.core.errors import InputError
+from framing.experiments.config import check_overrides, register
+from framing.experiments.runner import run_experiment
+from framing.runs.config import TrainConfig
 
 register()
 

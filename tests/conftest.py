@@ -23,10 +23,11 @@ os.environ.setdefault("GIT_OPTIONAL_LOCKS", "0")
 from hydra import compose, initialize_config_dir  # noqa: E402
 from omegaconf import DictConfig, OmegaConf  # noqa: E402
 
-from framing import config as framing_config  # noqa: E402
-from framing.config import TrainConfig  # noqa: E402
-from framing.corpus import resolve_offsets, write_splits  # noqa: E402
-from framing.train import run_experiment  # noqa: E402
+from framing.core.compose import VERSION_BASE
+from framing.data.corpus import resolve_offsets, write_splits
+from framing.experiments import config as framing_config
+from framing.experiments.runner import run_experiment
+from framing.runs.config import TrainConfig
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "configs"
@@ -259,7 +260,7 @@ def _registered_schemas() -> None:
 
 def compose_train(overrides: list[str] = ()) -> DictConfig:
     """Compose configs/train.yaml with `overrides`, exactly as scripts/train.py would."""
-    with initialize_config_dir(config_dir=str(CONFIGS), version_base=framing_config.VERSION_BASE):
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base=VERSION_BASE):
         return compose(config_name="train", overrides=list(overrides))
 
 
@@ -327,7 +328,7 @@ def head_dirs(tmp_path_factory, tiny_model: str, tiny_corpus: Path) -> dict[str,
 @pytest.fixture(scope="session")
 def nlp():
     """The spaCy pipeline of the claims/attribution stages (skips if its package is missing)."""
-    from framing.claims import ModelMissingError, load_nlp
+    from framing.pipeline.claims import ModelMissingError, load_nlp
 
     try:
         return load_nlp()

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from framing.article import Attribution, Claim, Segment, Span
-from framing.attribution import attribute
-from framing.claims import split_claims
-from framing.evaluate import evaluate_attribution, score_corpus
+from framing.benchmarks.evaluate import evaluate_attribution, score_corpus
+from framing.pipeline.article import Attribution, Claim, Segment, Span
+from framing.pipeline.attribution import attribute
+from framing.pipeline.claims import split_claims
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "articles" / "000_9441d596a4cd1f47.txt"
@@ -285,7 +285,7 @@ def _seed_segments(text: str) -> list[Segment]:
 
 @pytest.mark.skipif(not SEED.exists(), reason=f"seed article not found at {SEED}")
 def test_seed_article_must_haves(nlp):
-    from framing.corpus import read_article
+    from framing.data.corpus import read_article
 
     text = read_article(SEED)
     claims = attribute(split_claims(text, _seed_segments(text), nlp), text, nlp)
@@ -330,7 +330,7 @@ DEV_FLOOR = {
 
 @pytest.mark.slow
 def test_dev_split_regression(nlp):
-    from framing.corpus import load_corpus
+    from framing.data.corpus import load_corpus
 
     root = REPO / "data" / "corpus"
     dev = set(json.loads((root / "splits.json").read_text())["dev"])

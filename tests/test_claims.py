@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from framing.article import Claim, Segment
-from framing.claims import (
-    ModelMissingError,
-    load_nlp,
-    sentence_spans,
-    split_claims,
-)
-from framing.config import InputError
-from framing.evaluate import claim_boundary_f1, corpus_claims, corpus_segments
+from framing.benchmarks.evaluate import claim_boundary_f1, corpus_claims, corpus_segments
+from framing.core.errors import InputError
+from framing.pipeline.article import Claim, Segment
+from framing.pipeline.claims import ModelMissingError, load_nlp, sentence_spans, split_claims
 
 
 def body(nlp, text: str) -> list[str]:
@@ -217,7 +212,7 @@ def test_claim_boundary_f1_exact_and_overlap():
 
 
 def test_corpus_records_and_boundaries(nlp, tiny_corpus):
-    from framing.corpus import load_corpus
+    from framing.data.corpus import load_corpus
 
     for doc in load_corpus(tiny_corpus):
         gold = corpus_claims(doc)

@@ -11,20 +11,20 @@ import pytest
 from conftest import TABLE_LABELS, compose_train, shrink, table_rows, write_table
 from omegaconf import OmegaConf
 
-from framing import records
-from framing.compare import (
+from framing.core.errors import InputError
+from framing.experiments.compare import (
     GROUP_KEYS,
     collect,
-    config_id,
     filter_runs,
     paired_test,
     plot,
     summarize,
     to_markdown,
 )
-from framing.config import InputError
-from framing.metrics import macro_f1
-from framing.train import run_experiment
+from framing.experiments.runner import run_experiment
+from framing.runs import records
+from framing.runs.metrics import macro_f1
+from framing.runs.records import config_id
 
 MFC_LABELS = ["economic", "morality", "political"]
 

@@ -11,21 +11,14 @@ from conftest import CONFIGS, compose_train, shrink
 from hydra.errors import ConfigCompositionException, MissingConfigException
 from omegaconf import OmegaConf
 
-from framing.config import (
-    DataConfig,
-    EncoderLogRegConfig,
-    FinetuneConfig,
-    InputError,
-    SchemaConfig,
-    TaggerConfig,
-    TaskConfig,
-    TfidfLogRegConfig,
-    TrainConfig,
-    ZeroShotConfig,
-)
-from framing.encoders import EncoderLogReg, ZeroShot
-from framing.finetune import FineTune
-from framing.models import TfidfLogReg, build_model
+from framing.core.errors import InputError
+from framing.data.config import DataConfig, SchemaConfig, TaskConfig
+from framing.learning.encoders import EncoderLogReg, EncoderLogRegConfig, ZeroShot, ZeroShotConfig
+from framing.learning.finetune import FineTune, FinetuneConfig
+from framing.learning.registry import build_model
+from framing.learning.tagger import TaggerConfig
+from framing.learning.tfidf import TfidfLogReg, TfidfLogRegConfig
+from framing.runs.config import TrainConfig
 
 EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
 MODEL_TYPES = {

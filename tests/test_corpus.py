@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from framing.corpus import (
+from framing.data.corpus import (
     FRAMES,
     SOURCE_TYPES,
     STANCES,

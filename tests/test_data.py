@@ -11,8 +11,10 @@ from types import SimpleNamespace
 import pytest
 from conftest import REPO, TABLE_LABELS, table_rows, write_table
 
-from framing.config import InputError, project_path
-from framing.data import load_task_data, read_table
+from framing.core.errors import InputError
+from framing.core.paths import project_path
+from framing.data.tables import read_table
+from framing.data.tasks import load_task_data
 
 SCHEMA_FRAMES = [
     "defensive_cooperation",

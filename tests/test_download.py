@@ -1,4 +1,4 @@
-"""scripts/download_data.py and framing.download, without the network: a fake opener serves
+"""scripts/download_data.py and framing.data (datasets, fetch, download), without the network: a fake opener serves
 bytes from a dict and the PolNeAR-style archive is a small tar.gz built in tmp_path."""
 
 from __future__ import annotations
@@ -16,18 +16,16 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SCRIPTS
 
-from framing import download
-from framing.download import (
+from framing.data import datasets
+from framing.data import fetch as fetching
+from framing.data.datasets import build_manifest, load_manifest, tree_digest, verify
+from framing.data.fetch import (
     ARCHIVE_URL,
     RAW_URL,
     DownloadError,
     NetworkError,
-    build_manifest,
     extract_members,
     fetch,
-    load_manifest,
-    tree_digest,
-    verify,
 )
 
 SHARED = REPO.parent / "shared" / "datasets"
@@ -342,7 +340,7 @@ def test_cli_network_failure_is_one_error_line(tmp_path, monkeypatch, capsys) ->
     def offline(url: str) -> io.BytesIO:
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(download, "urlopen", offline)
+    monkeypatch.setattr(fetching, "urlopen", offline)
     rc = load_script().main(["gvfc", "--root", str(tmp_path)])
     out, err = capsys.readouterr()
     assert rc == 2 and out == ""
@@ -358,9 +356,9 @@ def test_cli_network_failure_is_one_error_line(tmp_path, monkeypatch, capsys) ->
 
 def test_default_root_follows_the_environment(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("FRAMING_DATA_ROOT", str(tmp_path))
-    assert download.default_root() == tmp_path
+    assert datasets.default_root() == tmp_path
     monkeypatch.delenv("FRAMING_DATA_ROOT")
-    assert download.default_root() == REPO.parent / "shared" / "datasets"
+    assert datasets.default_root() == REPO.parent / "shared" / "datasets"
 
 
 # ------------------------------------------------------------------------------ the real manifest
@@ -372,7 +370,7 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} is not 
 def test_committed_manifest_matches_the_shared_copies() -> None:
     manifest = load_manifest()
     assert manifest == build_manifest(SHARED)
-    for name in download.NAMES:
+    for name in datasets.NAMES:
         assert verify(SHARED, name, manifest) == [], name
     assert (REPO / "data" / "datasets.json").stat().st_size < 60_000
 

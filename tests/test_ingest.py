@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from framing import ingest
-from framing.article import Document
-from framing.config import InputError
-from framing.ingest import IngestError, html_to_text, read_document, read_documents
+from framing.core.errors import InputError
+from framing.pipeline import ingest
+from framing.pipeline.article import Document
+from framing.pipeline.ingest import IngestError, html_to_text, read_document, read_documents
 
 # Invented text with curly quotes and a non-breaking space.
 ARTICLE = "Harbor talks end\n\nThe “Portville” talks ended on\u00a0Friday, the envoy said.\n"

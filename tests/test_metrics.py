@@ -1,4 +1,4 @@
-"""framing.metrics on hand-built predictions: exact scores, bootstrap intervals, paired test."""
+"""framing.runs.metrics on hand-built predictions: exact scores, bootstrap intervals, paired test."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import doctest
 import numpy as np
 import pytest
 
-import framing.metrics
-from framing.metrics import (
+import framing.runs.metrics
+from framing.runs.metrics import (
     _codes,
     _macro_f1_rows,
     bootstrap_ci,
@@ -164,6 +164,6 @@ def test_paired_bootstrap_refuses_different_examples() -> None:
 
 
 def test_doctests() -> None:
-    result = doctest.testmod(framing.metrics, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(framing.runs.metrics, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 2
     assert result.failed == 0

@@ -11,9 +11,11 @@ import torch
 from conftest import TABLE_LABELS, compose_train, shrink, table_rows
 from omegaconf import OmegaConf
 
-from framing.config import InputError
-from framing.encoders import ZeroShot, resolve_device, resolve_model_name
-from framing.models import META_FILE, build_model, join_pair, load_model
+from framing.core.errors import InputError
+from framing.learning.base import META_FILE
+from framing.learning.encoders import ZeroShot, resolve_device, resolve_model_name
+from framing.learning.registry import build_model, load_model
+from framing.learning.tfidf import join_pair
 
 FAMILIES = ["tfidf_logreg", "encoder_logreg", "finetune", "zero_shot"]
 LABELS = list(TABLE_LABELS)
@@ -314,8 +316,7 @@ def test_resolve_device_auto() -> None:
 
 @pytest.mark.slow
 def test_shipped_model_loads_through_its_alias() -> None:
-    from framing.config import SHIPPED_MODEL
-    from framing.encoders import Encoder
+    from framing.learning.encoders import SHIPPED_MODEL, Encoder
 
     folder = Path(resolve_model_name(SHIPPED_MODEL))
     assert (folder / "config.json").is_file()

@@ -11,19 +11,19 @@ import pandas as pd
 import pytest
 from conftest import CORPUS_TARGET, HEAD_OVERRIDES
 
-from framing import records
-from framing.article import Attribution, Document, Span
-from framing.classify import load_head, load_heads, predict
-from framing.config import InputError
-from framing.evaluate import run_evaluation
-from framing.pipeline import (
+from framing.benchmarks.evaluate import run_evaluation
+from framing.core.errors import InputError
+from framing.pipeline.analyze import (
     InferConfig,
     Pipeline,
     PipelineConfig,
     resolve_attribution,
     tagger_attribution,
 )
-from framing.report import summarize, to_frame, to_jsonl, to_table, write_rows
+from framing.pipeline.article import Attribution, Document, Span
+from framing.pipeline.heads import load_head, load_heads, predict
+from framing.pipeline.report import summarize, to_frame, to_jsonl, to_table, write_rows
+from framing.runs import records
 
 ROW_KEYS = {
     "article_id",
@@ -292,8 +292,7 @@ def test_evaluation_is_recorded(head_dirs, tiny_corpus: Path, tmp_path: Path) ->
 @pytest.fixture(scope="module")
 def span_tagger_dir(tiny_model: str, tmp_path_factory) -> str:
     """A tagger on the tiny BERT, trained a few steps and saved like a polnear_tagger run."""
-    from framing.config import TaggerConfig
-    from framing.tagger import TokenTagger
+    from framing.learning.tagger import TaggerConfig, TokenTagger
 
     run = tmp_path_factory.mktemp("tagger_run")
     tagger = TokenTagger(TaggerConfig(name=tiny_model, max_steps=3, device="cpu"), seed=0)

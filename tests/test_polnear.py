@@ -14,23 +14,22 @@ import torch
 from conftest import compose_train, shrink
 from omegaconf import OmegaConf
 
-from framing import records
-from framing.config import InputError, TaggerConfig
-from framing.polnear import (
+from framing.benchmarks.span_scores import sentence_scores, span_scores
+from framing.benchmarks.spans import MODES, content_from, rule_spans
+from framing.core.errors import InputError
+from framing.data.polnear import (
     ROLES,
     Article,
     RoleSpan,
     load_polnear,
     parse_ann,
-    sentence_scores,
     sentence_spans,
     sentences,
-    span_scores,
 )
-from framing.public import Skipped
-from framing.span_bench import MODES, content_from, rule_spans
-from framing.tagger import TAGS, TokenTagger, decode, token_tags
-from framing.train import run_experiment
+from framing.data.public import Skipped
+from framing.experiments.runner import run_experiment
+from framing.learning.tagger import TAGS, TaggerConfig, TokenTagger, decode, token_tags
+from framing.runs import records
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -446,7 +445,7 @@ def tagger_config(tiny_model: str, **kw) -> TaggerConfig:
         warmup_ratio=0.0,
     )
     fields.update(kw)
-    return TaggerConfig(_target_="framing.tagger.TokenTagger", family="tagger", **fields)
+    return TaggerConfig(_target_="framing.learning.tagger.TokenTagger", family="tagger", **fields)
 
 
 def test_token_tagger_fit_keeps_best_dev_step_and_reloads(tiny_model: str, tmp_path) -> None:
@@ -592,8 +591,8 @@ FAKE_POLNEAR = {
 
 
 def test_run_experiment_polnear_tagger_end_to_end(tiny_model, tmp_path, nlp) -> None:
-    from framing.data import corpus_splits
-    from framing.evaluate import corpus_claims
+    from framing.benchmarks.evaluate import corpus_claims
+    from framing.data.tasks import corpus_splits
 
     data_root = tmp_path / "datasets"
     root = polnear_root(data_root, FAKE_POLNEAR)

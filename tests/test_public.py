@@ -20,11 +20,9 @@ import pytest
 from conftest import REPO, compose_train, shrink
 from omegaconf import OmegaConf
 
-from framing import public, records
-from framing.compare import collect, summarize, to_markdown
-from framing.config import InputError, TrainConfig
-from framing.data import load_task_data
-from framing.public import (
+from framing.core.errors import InputError
+from framing.data import public
+from framing.data.public import (
     Skipped,
     assign_folds,
     load_frac,
@@ -32,7 +30,11 @@ from framing.public import (
     load_newsmtsc,
     near_duplicate_groups,
 )
-from framing.train import run_experiment
+from framing.data.tasks import load_task_data
+from framing.experiments.compare import collect, summarize, to_markdown
+from framing.experiments.runner import run_experiment
+from framing.runs import records
+from framing.runs.config import TrainConfig
 
 SHARED = REPO.parent / "shared" / "datasets"
 
@@ -266,7 +268,7 @@ def test_newsmtsc_one_example_per_target_with_the_mention_marked(data_root: Path
 
 
 def test_newsmtsc_malformed_records_are_skipped_by_file_and_line(data_root, caplog) -> None:
-    caplog.set_level(logging.WARNING, logger="framing.public")
+    caplog.set_level(logging.WARNING, logger="framing.data.public")
     skipped = Skipped()
     load_newsmtsc(data_root / "newsmtsc", skipped)
     path = data_root / "newsmtsc" / "official" / "train.jsonl"
@@ -614,7 +616,10 @@ def test_real_data_is_found_from_the_default_root(monkeypatch) -> None:
     assert data.skipped == []
 
 
-@pytest.mark.parametrize("module", ["public", "polnear", "tagger", "span_bench"])
+@pytest.mark.parametrize(
+    "module",
+    ["data.public", "data.polnear", "learning.tagger", "benchmarks.spans", "benchmarks.span_scores"],
+)
 def test_doctests(module: str) -> None:
     import importlib
 
@@ -625,7 +630,7 @@ def test_doctests(module: str) -> None:
 def test_benchmark_report_from_recorded_runs(data_root: Path, tmp_path: Path) -> None:
     """compare.py --benchmarks: mean ± sd over the seeds of the latest configuration, the
     published figure beside it, families without runs marked, and the gap stated."""
-    from framing.benchmarks import render
+    from framing.benchmarks.report import render
 
     out_root = tmp_path / "experiments"
     accs = []
@@ -677,7 +682,7 @@ def test_benchmark_report_from_recorded_runs(data_root: Path, tmp_path: Path) ->
 
 
 def test_benchmark_report_without_runs_is_an_input_error(tmp_path: Path) -> None:
-    from framing.benchmarks import render
+    from framing.benchmarks.report import render
 
     with pytest.raises(InputError, match="no complete benchmark runs"):
         render(tmp_path)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from framing import records
-from framing.metrics import evaluate
+from framing.runs import records
+from framing.runs.metrics import evaluate
 
 
 def test_write_json_round_trip_leaves_no_temporary(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import REPO, SCRIPTS, table_rows, write_table
 
-from framing import records
+from framing.runs import records
 
 
 def command(script: str, *args: str) -> list[str]:

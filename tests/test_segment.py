@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from framing.article import Segment
-from framing.corpus import load_corpus
-from framing.ingest import read_document
-from framing.segment import segment, segment_accuracy, segment_scores
+from framing.data.corpus import load_corpus
+from framing.pipeline.article import Segment
+from framing.pipeline.ingest import read_document
+from framing.pipeline.segment import segment, segment_accuracy, segment_scores
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "articles" / "000_9441d596a4cd1f47.txt"

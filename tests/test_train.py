@@ -13,12 +13,13 @@ import pytest
 import yaml
 from conftest import table_rows, write_table
 
-from framing import records
-from framing.config import InputError
-from framing.data import load_task_data
-from framing.metrics import evaluate
-from framing.models import TfidfLogReg, load_model
-from framing.train import run_experiment
+from framing.core.errors import InputError
+from framing.data.tasks import load_task_data
+from framing.experiments.runner import run_experiment
+from framing.learning.registry import load_model
+from framing.learning.tfidf import TfidfLogReg
+from framing.runs import records
+from framing.runs.metrics import evaluate
 
 RUN_FILES = {
     "status.json",

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from framing import records
-from framing.article import Attribution, Claim, Document, Segment, Span
-from framing.attribution import attribute
-from framing.claims import split_claims
-from framing.classify import predict
-from framing.config import InputError
-from framing.data import corpus_splits
-from framing.metrics import evaluate
-from framing.pipeline import Pipeline, PipelineConfig
-from framing.segment import segment_scores
+from framing.core.errors import InputError
+from framing.data.tasks import corpus_splits
+from framing.pipeline.analyze import Pipeline, PipelineConfig
+from framing.pipeline.article import Attribution, Claim, Document, Segment, Span
+from framing.pipeline.attribution import attribute
+from framing.pipeline.claims import split_claims
+from framing.pipeline.heads import predict
+from framing.pipeline.segment import segment_scores
+from framing.runs import records
+from framing.runs.metrics import evaluate
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -10,7 +10,6 @@ from anything but run records.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd

@@ -1,3 +1,6 @@
+from framing.data.polnear import ROLES, word_range, words
+
+
 def _ranges(spans, role: str, offsets) -> list[tuple[int, int]]:
     out = {word_range((s, e), offsets) for r, s, e in spans if r == role}
     return sorted(r for r in out if r is not None)

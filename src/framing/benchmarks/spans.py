@@ -20,24 +20,29 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from framing import records
-from framing.article import Attribution, Claim, Span
-from framing.attribution import attribute
-from framing.claims import claim_sentences, load_nlp
-from framing.config import InputError, TrainConfig, project_path
-from framing.polnear import (
+from framing.benchmarks.evaluate import attribution_scores, corpus_claims
+from framing.benchmarks.span_scores import sentence_scores, span_scores
+from framing.core.errors import InputError
+from framing.core.paths import project_path
+from framing.data.corpus import fingerprint
+from framing.data.polnear import (
     ROLES,
     Article,
     Sentence,
     load_polnear,
-    sentence_scores,
     sentences,
-    span_scores,
-    word_range,
     words,
 )
-from framing.public import Skipped
-from framing.tagger import TokenTagger
+from framing.data.public import Skipped
+from framing.data.tasks import corpus_splits
+from framing.learning.base import set_seed
+from framing.learning.tagger import TokenTagger
+from framing.pipeline.article import Attribution, Claim
+from framing.pipeline.attribution import attribute
+from framing.pipeline.claims import load_nlp
+from framing.pipeline.tagged import learned_attribution
+from framing.runs import records
+from framing.runs.config import TrainConfig
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -148,8 +153,6 @@ def polnear_scores(
 
 def corpus_scores(docs: list[dict], tagger: TokenTagger, nlp: Language) -> dict:
     """Attribution scores of each mode on the gold claims of corpus articles."""
-    from framing.evaluate import attribution_scores, corpus_claims
-
     pairs: dict[str, list] = {m: [] for m in MODES}
     for d in docs:
         gold = corpus_claims(d)
@@ -173,9 +176,6 @@ def run_span_experiment(
     cfg: TrainConfig, overrides: list[str] | None = None, job: int | None = None
 ) -> Path:
     """Train the tagger on PolNeAR train (best dev checkpoint), score test and the corpus."""
-    from framing.data import corpus_splits
-    from framing.train import set_seed
-
     if cfg.data.kind != "polnear":
         raise InputError(f"task {cfg.task.name} needs data=polnear, got data.kind={cfg.data.kind}")
     if cfg.model.family != "tagger":
@@ -212,8 +212,6 @@ def run_span_experiment(
         records.write_predictions(run_dir / "predictions.jsonl", rows)
         if cfg.save_model:
             tagger.save(run_dir / "model")
-        from framing.corpus import fingerprint
-
         root = project_path(cfg.data.root)
         files = [
             p

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 # The checkout this package was installed from (editable install), for its data/ and configs/.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]  # src/framing/core/paths.py -> checkout
 
 
 def project_path(path: str | Path) -> Path:

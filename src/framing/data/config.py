@@ -8,7 +8,6 @@ from omegaconf import MISSING
 
 from framing.core.errors import InputError
 
-
 TASK_LABEL_SETS = {
     "framing": "frames",
     "stance": "stances",

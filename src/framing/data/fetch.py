@@ -27,7 +27,6 @@ from typing import IO, Any
 from framing.core.errors import InputError
 from framing.data.datasets import CHUNK, check, dataset_entry, load_manifest, verify
 
-
 RAW_URL = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
 
 

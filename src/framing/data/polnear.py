@@ -15,8 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.config import InputError
-from framing.public import Skipped, dataset_dir
+from framing.core.errors import InputError
+from framing.data.public import Skipped, dataset_dir
 
 ROLES = ("Source", "Cue", "Content")
 SPLITS = ("train", "dev", "test")

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.config import InputError, project_path
+from framing.core.errors import InputError
+from framing.core.paths import project_path
 
 log = logging.getLogger(__name__)
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
-from framing import public
-from framing.config import DataConfig, InputError, SchemaConfig, TaskConfig, project_path
-from framing.corpus import AnnotationError, fingerprint, load_corpus
+from framing.core.errors import InputError
+from framing.core.paths import project_path
+from framing.data import public
+from framing.data.config import DataConfig, SchemaConfig, TaskConfig
+from framing.data.corpus import AnnotationError, fingerprint, load_corpus
+from framing.data.examples import SPLITS, Examples, TaskData
+from framing.data.tables import _table_splits
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""One experiment: load data, build the model family, fit, score dev and test, record the run."""
+"""The classification task kind: load examples, build the model family, fit, score dev and
+test (or k folds), record the run. Serves every task with one label per text or text pair."""
 
 from __future__ import annotations
 
@@ -8,15 +9,36 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from framing import records
-from framing.config import InputError, TrainConfig
-from framing.data import load_task_data, take
-from framing.metrics import evaluate, macro_f1
-from framing.models import build_model
+from framing.core.errors import InputError
+from framing.data.examples import take
+from framing.data.tasks import load_task_data
+from framing.learning.base import Classifier, set_seed
+from framing.learning.registry import build_model, family_class
+from framing.runs import records
+from framing.runs.config import TrainConfig
+from framing.runs.metrics import evaluate, macro_f1
 
 log = logging.getLogger(__name__)
+
+
+def run_classification(
+    cfg: TrainConfig, overrides: list[str] | None = None, job: int | None = None
+) -> Path:
+    """Train and score one classification configuration; return its run folder."""
+    if not issubclass(family_class(cfg.model.family), Classifier):
+        raise InputError(
+            f"model={cfg.model.family} labels spans: use task=attribution_spans data=polnear "
+            f"(experiment=polnear_tagger), not task={cfg.task.name}"
+        )
+    data = load_task_data(cfg.data, cfg.task, cfg.schema)
+    set_seed(cfg.seed)
+    model = build_model(cfg.model, data.labels, cfg.seed, descriptions=dict(_descriptions(cfg)))
+    device = str(model.device)
+
+    with records.open_run(cfg.out_root, cfg.name, job, asdict(cfg), overrides) as run_dir:
+        _fit_and_record(cfg, data, model, run_dir, device)
+    return run_dir
 
 
 def score(ex, probs: np.ndarray, labels: list[str], n_boot: int, seed: int) -> dict:

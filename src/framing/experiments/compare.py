@@ -5,16 +5,15 @@ Reads only run folders (metrics.json, config.yaml, predictions.jsonl), never fol
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from framing import records
-from framing.config import InputError
-from framing.metrics import paired_bootstrap
+from framing.core.errors import InputError
+from framing.runs import records
+from framing.runs.metrics import paired_bootstrap
+from framing.runs.records import config_id
 
 
 def collect(root: Path) -> pd.DataFrame:

@@ -1,41 +1,33 @@
-"""Typed configuration: a dataclass schema per Hydra config group, registered in ConfigStore."""
+"""The training config as Hydra sees it: the structured schemas registered in ConfigStore, the
+composition of configs/train.yaml, and the check of command-line overrides before a run."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING
+
+from framing.core.compose import CONFIG_DIR, compose
+from framing.core.errors import InputError, one_line
+from framing.data.config import DataConfig, SchemaConfig, TaskConfig
+from framing.learning.registry import FAMILIES, family_class
+from framing.runs.config import TrainConfig
 
 
 def register() -> None:
-    """Register the schemas with Hydra's ConfigStore (called by entry points, not on import)."""
+    """Register the schemas with Hydra's ConfigStore (called by entry points, not on import);
+    each model family's schema is `<family>_schema`, taken from the family registry."""
     cs = ConfigStore.instance()
     cs.store(name="train_schema", node=TrainConfig)
     cs.store(group="task", name="task_schema", node=TaskConfig)
     cs.store(group="data", name="data_schema", node=DataConfig)
     cs.store(group="schema", name="schema_schema", node=SchemaConfig)
-    for name, node in [
-        ("tfidf_logreg_schema", TfidfLogRegConfig),
-        ("encoder_logreg_schema", EncoderLogRegConfig),
-        ("finetune_schema", FinetuneConfig),
-        ("zero_shot_schema", ZeroShotConfig),
-        ("tagger_schema", TaggerConfig),
-    ]:
-        cs.store(group="model", name=name, node=node)
+    for family in FAMILIES:
+        cs.store(group="model", name=f"{family}_schema", node=family_class(family).config_class)
 
 
 def compose_train_config(overrides: list[str]) -> TrainConfig:
     """The TrainConfig that `scripts/train.py <overrides>` would run (Hydra's compose API)."""
-    from hydra import compose, initialize_config_dir
-    from omegaconf import OmegaConf
-
     register()
-    with initialize_config_dir(str(PROJECT_ROOT / "configs"), version_base=VERSION_BASE):
-        cfg = compose("train", overrides=overrides)
-    return OmegaConf.to_object(cfg)
+    return compose("train", overrides)
 
 
 def _sweep_values(override) -> list[str]:
@@ -48,7 +40,7 @@ def _sweep_values(override) -> list[str]:
     value = override.value()
     if not isinstance(value, Glob):
         return list(override.sweep_string_iterator())
-    group = PROJECT_ROOT / "configs" / override.get_key_element().lstrip("+~")
+    group = CONFIG_DIR / override.get_key_element().lstrip("+~")
     names = sorted(p.stem for p in group.glob("*.yaml"))
     picked = [
         n

@@ -8,13 +8,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
-from framing.article import Attribution, Claim, Document
-from framing.attribution import attribute
-from framing.claims import load_nlp, split_claims
-from framing.classify import Head, load_heads, predict
-from framing.config import InputError
-from framing.corpus import DEFAULT_TARGET
-from framing.segment import segment
+from framing.core.compose import compose
+from framing.core.errors import InputError, one_line
+from framing.data.corpus import DEFAULT_TARGET
+from framing.pipeline.article import Attribution, Claim, Document
+from framing.pipeline.attribution import attribute
+from framing.pipeline.claims import load_nlp, split_claims
+from framing.pipeline.heads import Head, load_heads, predict
+from framing.pipeline.segment import segment
+from framing.pipeline.tagged import learned_attribution, load_span_tagger
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +86,6 @@ class Pipeline:
         """Each claim's attribution under `mode` (claims carry the rules' attribution)."""
         learned = None
         if mode in TAGGER_MODES:
-            from framing.span_bench import learned_attribution
-
             learned = learned_attribution(claims, text, self.tagger)
         out = []
         for k, claim in enumerate(claims):
@@ -205,18 +205,12 @@ def _span(span) -> list[int] | None:
 
 def compose_infer_config(overrides: list[str]) -> InferConfig:
     """configs/infer.yaml with command-line overrides, as a typed InferConfig."""
-    from hydra import compose, initialize_config_dir
     from hydra.core.config_store import ConfigStore
     from hydra.errors import HydraException
-    from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
-
-    from framing.config import PROJECT_ROOT, VERSION_BASE, one_line
 
     ConfigStore.instance().store(name="infer_schema", node=InferConfig)
     try:
-        with initialize_config_dir(str(PROJECT_ROOT / "configs"), version_base=VERSION_BASE):
-            cfg = compose("infer", overrides=overrides)
-        return OmegaConf.to_object(cfg)
+        return compose("infer", overrides)
     except (HydraException, OmegaConfBaseException) as e:
         raise InputError(one_line(e)) from None

@@ -3,38 +3,21 @@ whether it is implicit, from the dependency parse, entities and the cue lexicons
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from framing.article import Attribution, Claim, Span
-from framing.claims import (
+from framing.pipeline.article import Attribution, Claim, Span
+from framing.pipeline.claims import claim_sentences, fully_quoted, has_quote, quote_depth
+from framing.pipeline.cues import find_cue
+from framing.pipeline.lexicon import (
     OPEN_QUOTES,
-    claim_sentences,
-    fully_quoted,
-    has_quote,
-    quote_depth,
-)
-from framing.lexicon import (
-    DOCUMENT_NOUNS,
-    HONORIFICS,
-    KNOWN_ORGS,
-    ORG_LABELS,
-    ORG_NOUNS,
-    PERSON_NOUNS,
-    PERSON_ROLES,
-    PRONOUNS,
-    QUANTIFIERS,
-    SPOKES_NOUNS,
-    TITLE_WORDS,
-    UNNAMED_NOUNS,
-    find_cue,
     head_lemma,
 )
+from framing.pipeline.sources import Memory, resolve_mention
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
-    from spacy.tokens import Span as TokenSpan
 
 
 def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:

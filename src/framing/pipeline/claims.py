@@ -8,9 +8,10 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from framing.article import Claim, Segment
-from framing.config import InputError
-from framing.lexicon import CLOSE_QUOTES, OPEN_QUOTES, Cue, find_cue, head_lemma, quoted_tokens
+from framing.core.errors import InputError
+from framing.pipeline.article import Claim, Segment
+from framing.pipeline.cues import Cue, find_cue, quoted_tokens
+from framing.pipeline.lexicon import CLOSE_QUOTES, OPEN_QUOTES, head_lemma
 
 if TYPE_CHECKING:
     from spacy.language import Language

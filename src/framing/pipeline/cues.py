@@ -6,6 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from framing.pipeline.lexicon import (
+    CLOSE_QUOTES,
+    COGNITION_VERBS,
+    COLLECTIVE,
+    CUE_PATH,
+    CUE_VERBS,
+    DOCUMENT_NOUNS,
+    NOT_SAID,
+    OPEN_QUOTES,
+    PARTICLE_VERBS,
+    QUANTIFIERS,
+    RELATIVE,
+    SUBORDINATORS,
+    VOICED,
+    WEAK_VERBS,
+    head_lemma,
+    is_source_like,
+)
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 

@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from framing.config import InputError
-from framing.encoders import EncoderLogReg, concat_pair
-from framing.models import Classifier, load_model
+from framing.core.errors import InputError
+from framing.learning.base import Classifier
+from framing.learning.encoders import EncoderLogReg, concat_pair
+from framing.learning.registry import load_model
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "default_model"  # framing/default_model
 
 
 @dataclass

@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from framing.article import Document
-from framing.config import InputError
+from framing.core.errors import InputError
+from framing.pipeline.article import Document
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing.config import InputError
+from framing.core.errors import InputError
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
 NESTED = ("stance_probs", "frame_probs", "source_span", "cue_span", "stances")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from framing.article import Segment
-from framing.corpus import SEGMENT_KINDS
+from framing.data.corpus import SEGMENT_KINDS
+from framing.pipeline.article import Segment
 
 _MONTHS = (
     "january february march april may june july august september october november december "

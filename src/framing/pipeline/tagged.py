@@ -1,3 +1,17 @@
+"""Attribution from the PolNeAR span tagger: claims attributed where its Content spans cover
+them, with its Source and Cue spans; and loading a tagger from a recorded run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from framing.core.errors import InputError
+from framing.data.polnear import word_range, words
+from framing.learning.tagger import META_FILE, TokenTagger
+from framing.pipeline.article import Attribution, Claim, Span
+from framing.pipeline.claims import claim_sentences
+
+
 def learned_attribution(claims: list[Claim], text: str, tagger: TokenTagger) -> list[Attribution]:
     """Claim attributions from the tagger run on each claim's sentence: attributed when
     predicted Content covers at least half of the claim's words; source and cue are the
@@ -39,10 +53,6 @@ def learned_attribution(claims: list[Claim], text: str, tagger: TokenTagger) -> 
 
 def load_span_tagger(path: str, device: str):
     """A TokenTagger from a polnear_tagger run folder or its model/ folder."""
-    from pathlib import Path
-
-    from framing.tagger import META_FILE, TokenTagger
-
     p = Path(path)
     if (p / "model" / META_FILE).is_file():
         p = p / "model"

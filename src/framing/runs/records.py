@@ -6,6 +6,7 @@ Files are written to a temporary name and renamed, so none is ever half-written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
