@@ -10,38 +10,18 @@ Annotators write claim, source-mention and cue texts; this fills in their charac
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from framing.data.corpus import (
-    AnnotationError,
     label_counts,
     load_corpus,
-    read_article,
-    resolve_offsets,
+    resolve_file,
     write_splits,
 )
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "corpus"
 SPLIT_SEED = 13
-
-
-def resolve_file(path: Path) -> str | None:
-    """Fill offsets into one annotation file in place; return an error line or None."""
-    try:
-        ann = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        return f"{path}: not valid JSON ({e})"
-    article = path.parent.parent / "articles" / f"{ann.get('article_id', path.stem)}.txt"
-    if not article.exists():
-        return f"{path}: article file {article} is missing"
-    try:
-        out = resolve_offsets(read_article(article), ann)
-    except (AnnotationError, KeyError) as e:
-        return f"{path}: {e}"
-    path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return None
 
 
 def main() -> int:

@@ -14,16 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-from framing.benchmarks.report import render
+from framing.benchmarks.report import write_report
 from framing.core.errors import InputError
-from framing.experiments.compare import (
-    collect,
-    filter_runs,
-    paired_test,
-    plot,
-    summarize,
-    to_markdown,
-)
+from framing.experiments.compare import paired_test, write_comparison
 
 
 def main() -> int:
@@ -44,37 +37,17 @@ def main() -> int:
     args = parser.parse_args()
     try:
         if args.benchmarks:
-            if not args.root.is_dir():
-                raise InputError(f"no such folder: {args.root}")
-            doc, table = render(args.root)
-            args.benchmarks.parent.mkdir(parents=True, exist_ok=True)
-            tmp = args.benchmarks.with_suffix(".tmp")
-            tmp.write_text(doc, encoding="utf-8")
-            tmp.replace(args.benchmarks)
-            print(table, end="")
+            print(write_report(args.root, args.benchmarks), end="")
             print(f"wrote {args.benchmarks}", file=sys.stderr)
-            return 0
-        if args.paired:
+        elif args.paired:
             print(json.dumps(paired_test(*args.paired, n_boot=args.n_boot), indent=1))
-            return 0
-        if not args.root.is_dir():
-            raise InputError(f"no such folder: {args.root}")
-        runs = filter_runs(collect(args.root), args.task, args.data, args.schema)
-        summary = summarize(runs)
+        else:
+            table, files = write_comparison(args.root, args.out, args.task, args.data, args.schema)
+            print(table, end="")
+            print(f"wrote {', '.join(str(f) for f in files)}", file=sys.stderr)
     except (InputError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    out = args.out or args.root
-    out.mkdir(parents=True, exist_ok=True)
-    table = to_markdown(summary)
-    summary.to_csv(out / "compare.csv", index=False)
-    (out / "compare.md").write_text(table, encoding="utf-8")
-    plot(summary, out / "compare.png")
-    print(table, end="")
-    print(
-        f"wrote {out / 'compare.csv'}, {out / 'compare.md'}, {out / 'compare.png'}",
-        file=sys.stderr,
-    )
     return 0
 
 

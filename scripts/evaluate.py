@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 
-from framing.benchmarks.evaluate import run_evaluation
+from framing.benchmarks.evaluate import brief, run_evaluation
 from framing.core.errors import InputError
+from framing.core.logs import log_to_stderr
 from framing.pipeline.analyze import PipelineConfig
 from framing.runs.records import read_json
 
@@ -42,34 +42,15 @@ def main() -> int:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="[%(asctime)s][%(name)s][%(levelname)s] %(message)s",
-    )
+    log_to_stderr()
     try:
-        cfg = PipelineConfig(
-            model_dir=args.model_dir,
-            device=args.device,
-            attribution=args.attribution,
-            span_tagger=args.span_tagger,
-        )
+        keys = ("model_dir", "device", "attribution", "span_tagger")
+        cfg = PipelineConfig(**{k: getattr(args, k) for k in keys})
         run_dir = run_evaluation(cfg, args.data_root, args.split, args.out_root, args.bootstrap)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    m = read_json(run_dir / "metrics.json")
-    brief = {
-        "segment_accuracy": m["segments"]["accuracy"],
-        "claim_boundary_f1": m["claim_boundary"]["exact_f1"],
-        **{
-            f"attributed_accuracy_{k}": v["exact"].get("attributed_accuracy")
-            for k, v in m["attribution"].items()
-        },
-        "stance_macro_f1": m["stance"]["macro_f1"],
-        "frame_macro_f1": m["frame"]["macro_f1"],
-    }
-    print(json.dumps(brief, indent=1), file=sys.stderr)
+    print(json.dumps(brief(read_json(run_dir / "metrics.json")), indent=1), file=sys.stderr)
     print(run_dir)
     return 0
 

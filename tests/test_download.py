@@ -1,5 +1,6 @@
-"""scripts/download_data.py and framing.data (datasets, fetch, download), without the network: a fake opener serves
-bytes from a dict and the PolNeAR-style archive is a small tar.gz built in tmp_path."""
+"""scripts/download_data.py and framing.data (datasets, fetch, download), without the
+network: a fake opener serves bytes from a dict and the PolNeAR-style archive is a small
+tar.gz built in tmp_path."""
 
 from __future__ import annotations
 

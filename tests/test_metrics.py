@@ -1,4 +1,5 @@
-"""framing.runs.metrics on hand-built predictions: exact scores, bootstrap intervals, paired test."""
+"""framing.runs.metrics on hand-built predictions: exact scores, bootstrap intervals, paired
+test."""
 
 from __future__ import annotations
 

@@ -618,7 +618,13 @@ def test_real_data_is_found_from_the_default_root(monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["data.public", "data.polnear", "learning.tagger", "benchmarks.spans", "benchmarks.span_scores"],
+    [
+        "data.public",
+        "data.polnear",
+        "learning.tagger",
+        "benchmarks.spans",
+        "benchmarks.span_scores",
+    ],
 )
 def test_doctests(module: str) -> None:
     import importlib

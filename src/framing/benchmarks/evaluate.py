@@ -142,6 +142,20 @@ def run_evaluation(
     return run_dir
 
 
+def brief(metrics: dict) -> dict:
+    """The headline numbers of an evaluation's metrics.json (what scripts/evaluate.py prints)."""
+    return {
+        "segment_accuracy": metrics["segments"]["accuracy"],
+        "claim_boundary_f1": metrics["claim_boundary"]["exact_f1"],
+        **{
+            f"attributed_accuracy_{k}": v["exact"].get("attributed_accuracy")
+            for k, v in metrics["attribution"].items()
+        },
+        "stance_macro_f1": metrics["stance"]["macro_f1"],
+        "frame_macro_f1": metrics["frame"]["macro_f1"],
+    }
+
+
 # ----------------------------------------------------- claim matching and scores
 
 

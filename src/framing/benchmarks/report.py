@@ -91,6 +91,18 @@ def _gap(ours: float, published: Published) -> str:
     return f"{abs(diff):.1f} points {word} {published.system}'s {published.value:.1f}"
 
 
+def write_report(root: Path, path: Path) -> str:
+    """Write docs/benchmarks.md (`render(root)`) to `path` atomically; return the README table."""
+    if not Path(root).is_dir():
+        raise InputError(f"no such folder: {root}")
+    doc, table = render(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(doc, encoding="utf-8")
+    tmp.replace(path)
+    return table
+
+
 def render(root: Path) -> tuple[str, str]:
     """(docs/benchmarks.md, the README summary table) from the runs under `root`."""
     runs = latest_runs(root)

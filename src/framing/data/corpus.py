@@ -293,3 +293,20 @@ def label_counts(docs: list[dict], split: Split) -> str:
             out.append(f"| {label} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
         out.append("")
     return "\n".join(out)
+
+
+def resolve_file(path: Path) -> str | None:
+    """Fill offsets into one annotation file in place; return an error line or None."""
+    try:
+        ann = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        return f"{path}: not valid JSON ({e})"
+    article = path.parent.parent / "articles" / f"{ann.get('article_id', path.stem)}.txt"
+    if not article.exists():
+        return f"{path}: article file {article} is missing"
+    try:
+        out = resolve_offsets(read_article(article), ann)
+    except (AnnotationError, KeyError) as e:
+        return f"{path}: {e}"
+    path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return None

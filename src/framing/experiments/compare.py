@@ -177,3 +177,25 @@ def paired_test(run_a: Path, run_b: Path, n_boot: int = 10000, seed: int = 0) ->
         seed,
     )
     return {"run_a": str(run_a), "run_b": str(run_b), **result}
+
+
+def write_comparison(
+    root: Path,
+    out: Path | None = None,
+    task: str | None = None,
+    data: str | None = None,
+    schema: str | None = None,
+) -> tuple[str, list[Path]]:
+    """Compare the runs under `root` (filtered by task, data, schema): write compare.csv, .md
+    and .png into `out` (default `root`); return the Markdown table and the files written."""
+    if not Path(root).is_dir():
+        raise InputError(f"no such folder: {root}")
+    summary = summarize(filter_runs(collect(root), task, data, schema))
+    out = Path(out or root)
+    out.mkdir(parents=True, exist_ok=True)
+    table = to_markdown(summary)
+    files = [out / "compare.csv", out / "compare.md", out / "compare.png"]
+    summary.to_csv(files[0], index=False)
+    files[1].write_text(table, encoding="utf-8")
+    plot(summary, files[2])
+    return table, files
