@@ -1,4 +1,5 @@
-"""framing.compare on real run folders: grouping, mean and sd over seeds, tables, plot, pairs."""
+"""framing.experiments.compare on real run folders: grouping, mean and sd over seeds, tables,
+plot, pairs."""
 
 from __future__ import annotations
 
@@ -98,6 +99,14 @@ def test_config_id_ignores_seed_and_output_only(runs) -> None:
         {**base, "seed": 2, "out_root": "b", "name": "y", "save_model": False}
     )
     assert config_id(base) != config_id({**base, "model": {"C": 2}})
+
+
+def test_config_id_ignores_where_the_model_class_lives() -> None:
+    model = {"family": "tfidf_logreg", "C": 1}
+    old = {"task": {"name": "framing"}, "model": {**model, "_target_": "framing.models.X"}}
+    new = {"task": {"name": "framing"}, "model": {**model, "_target_": "framing.learning.X"}}
+    assert config_id(old) == config_id(new)
+    assert config_id(old) != config_id({**old, "model": {**old["model"], "C": 2}})
 
 
 def test_summarize_groups_configs_and_aggregates_seeds(runs) -> None:

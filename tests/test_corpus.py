@@ -1,4 +1,4 @@
-"""framing.corpus: offsets, validation messages, article splits, and the real corpus."""
+"""framing.data.corpus: offsets, validation messages, article splits, and the real corpus."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""framing.data: tables (CSV/JSONL, given or carved splits), the corpus per task, input errors."""
+"""framing.data.tasks and .tables: tables (CSV/JSONL, given or carved splits), the corpus per
+task, input errors."""
 
 from __future__ import annotations
 

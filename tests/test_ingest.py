@@ -1,4 +1,5 @@
-"""framing.ingest: decoding without normalising, HTML extraction, stdin, folders, bad inputs."""
+"""framing.pipeline.ingest: decoding without normalising, HTML extraction, stdin, folders, bad
+inputs."""
 
 from __future__ import annotations
 

@@ -127,7 +127,7 @@ def test_label_absent_from_training_gets_a_zero_column(model_cfg, family: str) -
 
 
 # safetensors writes an array's raw buffer and sklearn's multinomial coef_ is Fortran-ordered:
-# these round trips fail unless models.logreg_tensors makes the arrays C-contiguous.
+# these round trips fail unless learning.logreg.logreg_tensors makes the arrays C-contiguous.
 ROUND_TRIP = [
     "tfidf_logreg",
     "encoder_logreg",
@@ -151,6 +151,24 @@ def test_save_and_load_give_identical_probabilities(trained, family: str, tmp_pa
     assert loaded.config == model.config
     np.testing.assert_array_equal(loaded.predict_proba(texts(TEST)), before[0])
     np.testing.assert_array_equal(loaded.predict_proba(texts(TEST), pairs), before[1])
+
+
+def test_a_model_saved_before_the_package_move_loads_by_its_family(
+    trained, tmp_path: Path
+) -> None:
+    """classifier.json names the class where it lived when saved (framing.models.TfidfLogReg
+    before the move to packages); the family picks the class, so old runs stay loadable."""
+    model = trained("tfidf_logreg")
+    model.save(tmp_path / "model")
+    meta_file = tmp_path / "model" / META_FILE
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["target"] = meta["config"]["_target_"] = "framing.models.TfidfLogReg"
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    loaded = load_model(tmp_path / "model")
+    assert type(loaded) is type(model)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(texts(TEST)), model.predict_proba(texts(TEST))
+    )
 
 
 def test_tfidf_with_two_labels_round_trips(model_cfg, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""framing.public: NewsMTSC, GVFC and FrAC read from a data root, malformed records skipped by
+"""framing.data.public: NewsMTSC, GVFC and FrAC read from a data root, malformed records skipped by
 file and line, seeded group-aware folds; through load_task_data, a cross-validated run and
 compare. Fake datasets in the real layout (invented text); the real copies, where present, are
 checked against the published counts."""

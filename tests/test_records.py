@@ -1,4 +1,4 @@
-"""framing.records: atomic JSON, fresh run folders, status, metadata, prediction rows."""
+"""framing.runs.records: atomic JSON, fresh run folders, status, metadata, prediction rows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""framing.segment: each layout kind, span invariants, the seed article and corpus accuracy."""
+"""framing.pipeline.segment: each layout kind, span invariants, the seed article and corpus
+accuracy."""
 
 from __future__ import annotations
 

@@ -168,7 +168,7 @@ def _polnear_section(group: list[dict], summary: list[list[str]]) -> list[str]:
         "",
         "A BIO token classifier on the default backbone, trained on PolNeAR train with a "
         "recorded step budget, the better of two dev checkpoints kept, scored on the 84 test "
-        "articles (one annotator each, sentences split by `framing.polnear.sentence_spans`). "
+        "articles (one annotator each, sentences split by `framing.data.polnear.sentence_spans`). "
         "Span F1: exact = same first and last word; overlap = any shared word, predicted and "
         "gold spans paired one-to-one (a maximum matching). `rules` is the pipeline's "
         "rule-based attribution (Content = the rest of an attributed sentence); `learned` is "
@@ -222,7 +222,8 @@ def _polnear_section(group: list[dict], summary: list[list[str]]) -> list[str]:
     doc += _table(["mode", *[label for label, _ in POLNEAR_SENTENCES]], rows)
     doc += [
         "",
-        "On the project corpus's 12 test articles (gold claims; `framing.evaluate` scores):",
+        "On the project corpus's 12 test articles (gold claims; "
+        "`framing.benchmarks.evaluate` scores):",
         "",
     ]
     rows = [

@@ -13,7 +13,7 @@ TASK_LABEL_SETS = {
     "stance": "stances",
     "attribution": "attribution",
     "source_type": "source_types",
-    "attribution_spans": "spans",  # token-level Source / Cue / Content (framing.tagger)
+    "attribution_spans": "spans",  # token-level Source / Cue / Content (framing.learning.tagger)
 }
 
 

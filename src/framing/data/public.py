@@ -2,7 +2,7 @@
 
 NewsMTSC (sentence + marked target -> negative / neutral / positive), GVFC (headline -> primary
 frame, secondary frame kept for the lenient score) and FrAC (sentence -> generic frame) become
-`Examples`; PolNeAR (BRAT standoff) is read by `framing.polnear`. The files are never copied:
+`Examples`; PolNeAR (BRAT standoff) is read by `framing.data.polnear`. The files are never copied:
 `scripts/download_data.py` fetches them for users who have no local copy.
 
 A malformed record is skipped and reported by file and line (a warning, and in the run's

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TaggerConfig(EncoderConfig):
-    """Token classifier for attribution spans (framing.tagger), trained with a step budget."""
+    """Token classifier for attribution spans (`TokenTagger`), trained with a step budget."""
 
     epochs: float = 1.0
     max_steps: int = -1  # > 0 caps training steps

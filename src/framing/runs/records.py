@@ -214,6 +214,12 @@ RUN_ONLY_KEYS = ("seed", "out_root", "data_root", "name", "save_model")
 
 
 def config_id(config: dict) -> str:
-    """A short hash of the config without run-only keys: runs sharing it differ only by seed."""
+    """A short hash of the config without run-only keys: runs sharing it differ only by seed.
+
+    The model's `_target_` (where its class lives in the code) is left out too, so runs made
+    before and after code moves compare as one configuration; `family` names the model.
+    """
     rest = {k: v for k, v in config.items() if k not in RUN_ONLY_KEYS}
+    if isinstance(rest.get("model"), dict):
+        rest["model"] = {k: v for k, v in rest["model"].items() if k != "_target_"}
     return hashlib.sha1(json.dumps(rest, sort_keys=True).encode()).hexdigest()[:8]
