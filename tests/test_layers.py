@@ -5,6 +5,8 @@ registries that name real code."""
 from __future__ import annotations
 
 import ast
+import doctest
+import importlib
 import re
 from pathlib import Path
 
@@ -161,6 +163,17 @@ def test_every_task_has_a_kind_with_a_runner() -> None:
 def test_the_tagger_is_a_family_but_not_a_classifier() -> None:
     assert not issubclass(resolve(FAMILIES["tagger"]), Classifier)
     assert all(issubclass(resolve(FAMILIES[f]), Classifier) for f in FAMILIES if f != "tagger")
+
+
+DOCTESTED = sorted(
+    module_name(p, PACKAGE) for p in PACKAGE.rglob("*.py") if ">>>" in p.read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("module", DOCTESTED)
+def test_doctests(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
 
 
 # ------------------------------------------------------------------ the checks can fail
