@@ -1,3 +1,8 @@
+"""Scores of predicted attribution spans against gold, per sentence: span precision, recall
+and F1 per role (exact and overlap, one-to-one matched), and sentence-level attributed-or-not."""
+
+from __future__ import annotations
+
 from framing.data.polnear import ROLES, word_range, words
 
 

@@ -1,5 +1,5 @@
 """PolNeAR (Newell et al. 2018): BRAT standoff attributions -> sentences with Source / Cue /
-Content spans, and the span and sentence scores the attribution benchmark reports.
+Content spans, and the word offsets spans are compared by (scores: framing.benchmarks).
 
 Layout under the dataset folder: data/<split>/text/<article>.txt and
 data/<split>/attributions/<article>_<annotator>.ann. An article annotated by several annotators

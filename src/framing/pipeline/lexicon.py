@@ -1,4 +1,4 @@
-"""Reporting-cue and source-noun lexicons, and `find_cue`, which matches them on a spaCy parse.
+"""Reporting-cue and source-noun lexicons (`framing.pipeline.cues` matches them on a parse).
 
 Word lists come from the cues and sources annotated in the corpus train split plus common news
 usage.
