@@ -13,12 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from framing.data.corpus import (
-    label_counts,
-    load_corpus,
-    resolve_file,
-    write_splits,
-)
+from framing.data.corpus import build_corpus
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "corpus"
 SPLIT_SEED = 13
@@ -29,21 +24,12 @@ def main() -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--stats", action="store_true", help="print label counts per split")
     args = parser.parse_args()
-    files = args.files or sorted((ROOT / "annotations").glob("*.json"))
-    errors = [e for e in map(resolve_file, files) if e]
+    errors, report = build_corpus(ROOT, args.files, SPLIT_SEED, args.stats)
     for e in errors:
         print(e, file=sys.stderr)
     if errors:
-        print(f"{len(errors)} of {len(files)} annotation files have errors", file=sys.stderr)
         return 1
-    n_claims = 0
-    if not args.files:
-        docs = load_corpus(ROOT)
-        split = write_splits(ROOT, docs, seed=SPLIT_SEED)
-        n_claims = sum(len(d["claims"]) for d in docs)
-        if args.stats:
-            print(label_counts(docs, split))
-    print(f"ok: {len(files)} annotation files" + (f", {n_claims} claims" if n_claims else ""))
+    print(report)
     return 0
 
 

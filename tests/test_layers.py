@@ -15,7 +15,8 @@ import yaml
 from conftest import CONFIGS, REPO, SCRIPTS
 
 from framing.core.registry import resolve
-from framing.experiments.runner import TASK_KINDS, TASK_OF, task_kind
+from framing.data.config import TASKS
+from framing.experiments.runner import TASK_KINDS
 from framing.learning.base import Classifier, ModelConfig
 from framing.learning.registry import FAMILIES
 
@@ -152,12 +153,14 @@ def test_every_family_is_registered_with_its_config_file() -> None:
         assert f"{family}_schema" in files[family]["defaults"]
 
 
-def test_every_task_has_a_kind_with_a_runner() -> None:
-    tasks = {yaml.safe_load(p.read_text())["name"] for p in (CONFIGS / "task").glob("*.yaml")}
-    assert set(TASK_OF) <= tasks
-    for task in tasks:
-        assert callable(resolve(TASK_KINDS[task_kind(task)]))
-    assert task_kind("framing") == "classification" and task_kind("attribution_spans") == "spans"
+def test_every_task_has_a_config_file_and_a_kind_with_a_runner() -> None:
+    files = [yaml.safe_load(p.read_text()) for p in (CONFIGS / "task").glob("*.yaml")]
+    assert sorted(f["name"] for f in files) == sorted(TASKS)
+    for f in files:
+        assert f["label_set"] == TASKS[f["name"]].label_set
+    assert {spec.kind for spec in TASKS.values()} == set(TASK_KINDS)
+    assert all(callable(resolve(ref)) for ref in TASK_KINDS.values())
+    assert TASKS["framing"].kind == "classification" and TASKS["attribution_spans"].kind == "spans"
 
 
 def test_the_tagger_is_a_family_but_not_a_classifier() -> None:

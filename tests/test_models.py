@@ -15,7 +15,7 @@ from framing.core.errors import InputError
 from framing.learning.base import META_FILE
 from framing.learning.encoders import ZeroShot, resolve_device, resolve_model_name
 from framing.learning.registry import build_model, load_model
-from framing.learning.tfidf import join_pair
+from framing.learning.tfidf import TfidfLogRegConfig, join_pair
 
 FAMILIES = ["tfidf_logreg", "encoder_logreg", "finetune", "zero_shot"]
 LABELS = list(TABLE_LABELS)
@@ -304,6 +304,24 @@ def test_load_model_refuses_a_foreign_factory(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_model(tmp_path)
     assert str(err.value) == f"{tmp_path}: unknown model factory 'os.system'"
+
+
+def test_load_model_refuses_an_unregistered_family(tmp_path: Path) -> None:
+    (tmp_path / META_FILE).write_text(json.dumps({"family": "mine", "target": "x.Y"}))
+    with pytest.raises(InputError) as err:
+        load_model(tmp_path)
+    assert str(err.value).startswith(f"{tmp_path}: unknown model family 'mine'; expected one of")
+
+
+def test_build_model_refuses_a_target_that_is_not_the_family_class() -> None:
+    config = TfidfLogRegConfig(_target_="my.pkg.Model", family="tfidf_logreg")
+    with pytest.raises(InputError) as err:
+        build_model(config, ["a", "b"], 0)
+    assert str(err.value) == (
+        "model._target_=my.pkg.Model is not the class of family tfidf_logreg "
+        "(framing.learning.tfidf.TfidfLogReg); a new class is a new family in "
+        "framing.learning.registry.FAMILIES"
+    )
 
 
 def test_resolve_model_name_passes_other_names_through(tiny_model: str) -> None:

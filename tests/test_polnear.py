@@ -1,5 +1,6 @@
 """PolNeAR attribution benchmark: the BRAT reader and loader, sentences and span scores, the BIO
-token tagger on the tiny BERT, the span_bench helpers and one end-to-end run on a fake dataset.
+token tagger on the tiny BERT, the benchmarks.spans helpers and one end-to-end run on a fake
+dataset.
 
 Every article here is invented; the fake dataset only copies PolNeAR's layout."""
 
@@ -513,7 +514,7 @@ def test_token_tagger_eval_every_other_step_and_without_dev(tiny_model: str) -> 
     assert plain.history == [] and not plain.model.training
 
 
-# ------------------------------------------------------------------------- span_bench helpers
+# ------------------------------------------------------------------- benchmarks.spans helpers
 
 
 def test_content_from_runs_outside_source_and_cue() -> None:

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import REPO, SCRIPTS, table_rows, write_table
 
+from framing.data.corpus import build_corpus, load_corpus
 from framing.runs import records
 
 
@@ -294,6 +295,19 @@ def test_build_corpus_reports_a_missing_article(one_article: Path) -> None:
     assert r.err.splitlines()[0] == (
         f"{one_article}: article file "
         f"{one_article.parent.parent / 'articles' / 'north_01.txt'} is missing"
+    )
+
+
+def test_build_corpus_library_rebuilds_a_whole_corpus(tiny_corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    shutil.copytree(tiny_corpus, root)
+    (root / "splits.json").unlink()
+    errors, report = build_corpus(root, [], seed=13, stats=True)
+    n_claims = sum(len(d["claims"]) for d in load_corpus(root))
+    assert errors == []
+    assert report.splitlines()[-1] == f"ok: 9 annotation files, {n_claims} claims"
+    assert json.loads((root / "splits.json").read_text("utf-8")) == json.loads(
+        (tiny_corpus / "splits.json").read_text("utf-8")
     )
 
 

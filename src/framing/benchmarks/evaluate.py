@@ -204,7 +204,7 @@ def boundary_scores(articles: list[tuple[list[Claim], list[Claim]]]) -> dict[str
 
 
 def attribution_scores(articles: list[tuple[list[Claim], list[Claim]]]) -> dict:
-    """Attribution scores (`framing.attribution.evaluate_attribution`) pooled over (gold, pred)
+    """Attribution scores (as `evaluate_attribution`) pooled over (gold, pred)
     pairs of articles."""
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -249,7 +249,7 @@ def _overlaps(gold: Span | None, pred: Span | None) -> bool:
 
 
 def corpus_segments(doc: dict) -> list[Segment]:
-    """Gold Segments of one article loaded by `framing.corpus.load_corpus`."""
+    """Gold Segments of one article loaded by `framing.data.corpus.load_corpus`."""
     return [Segment(s["kind"], s["start"], s["end"]) for s in doc["segments"]]
 
 

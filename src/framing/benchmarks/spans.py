@@ -2,8 +2,9 @@
 combined attribution on PolNeAR test and on the project corpus's test articles; record it all.
 
 Modes, on every sentence:
-- rules: the pipeline's rule attribution (`framing.attribution.attribute`, sentences as claims);
-  its Source and Cue spans as found, Content = the rest of an attributed sentence's words.
+- rules: the pipeline's rule attribution (`framing.pipeline.attribution.attribute`,
+  sentences as claims); its Source and Cue spans as found, Content = the rest of an
+  attributed sentence's words.
 - learned: the tagger's spans (the pipeline's `attribution=tagger`).
 - combined: the rules' spans where the rules attribute the sentence, else the tagger's (the
   pipeline's `attribution=rules_tagger`).

@@ -8,12 +8,24 @@ from omegaconf import MISSING
 
 from framing.core.errors import InputError
 
-TASK_LABEL_SETS = {
-    "framing": "frames",
-    "stance": "stances",
-    "attribution": "attribution",
-    "source_type": "source_types",
-    "attribution_spans": "spans",  # token-level Source / Cue / Content (framing.learning.tagger)
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task name's schema label set and its kind: which runner trains it
+    (`framing.experiments.runner.TASK_KINDS`)."""
+
+    label_set: str
+    kind: str = "classification"
+
+
+# task.name -> its spec; a task is one line here plus configs/task/<name>.yaml
+TASKS: dict[str, TaskSpec] = {
+    "framing": TaskSpec("frames"),
+    "stance": TaskSpec("stances"),
+    "attribution": TaskSpec("attribution"),
+    "source_type": TaskSpec("source_types"),
+    # token-level Source / Cue / Content spans (framing.learning.tagger)
+    "attribution_spans": TaskSpec("spans", kind="spans"),
 }
 
 
@@ -27,8 +39,8 @@ class TaskConfig:
     claim_kinds: list[str] = field(default_factory=lambda: ["body"])
 
     def __post_init__(self) -> None:
-        if self.name not in TASK_LABEL_SETS:
-            raise InputError(f"task.name={self.name!r}; expected one of {list(TASK_LABEL_SETS)}")
+        if self.name not in TASKS:
+            raise InputError(f"task.name={self.name!r}; expected one of {list(TASKS)}")
 
 
 DATA_KINDS = ("corpus", "table", "newsmtsc", "gvfc", "frac", "polnear")

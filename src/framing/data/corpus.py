@@ -310,3 +310,28 @@ def resolve_file(path: Path) -> str | None:
         return f"{path}: {e}"
     path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return None
+
+
+def build_corpus(
+    root: Path, files: list[Path], seed: int, stats: bool = False
+) -> tuple[list[str], str]:
+    """Fill offsets into the annotation `files`; with none given, into every file under
+    `root`/annotations, then validate the whole corpus and write its splits.json.
+
+    Returns (error lines, report): the report is what `scripts/build_corpus.py` prints when
+    there are no errors (with `stats`, the label counts per split before it).
+    """
+    todo = files or sorted((root / "annotations").glob("*.json"))
+    errors = [e for e in map(resolve_file, todo) if e]
+    if errors:
+        return [*errors, f"{len(errors)} of {len(todo)} annotation files have errors"], ""
+    report, n_claims = [], 0
+    if not files:
+        docs = load_corpus(root)
+        split = write_splits(root, docs, seed=seed)
+        n_claims = sum(len(d["claims"]) for d in docs)
+        if stats:
+            report.append(label_counts(docs, split))
+    claims = f", {n_claims} claims" if n_claims else ""
+    report.append(f"ok: {len(todo)} annotation files{claims}")
+    return [], "\n".join(report)

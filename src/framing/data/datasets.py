@@ -220,8 +220,3 @@ def verify(root: Path, name: str, manifest: dict[str, Any] | None = None) -> lis
     if not folder.is_dir():
         return [f"missing folder {folder}"]
     return [str(p) for p in check(folder, entry)]
-
-
-# ----------------------------------------------------------------------------- fetch
-
-

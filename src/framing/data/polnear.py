@@ -207,5 +207,3 @@ def word_range(span: tuple[int, int], offsets: list[tuple[int, int]]) -> tuple[i
     """First and last word a character span touches (None when it holds no word)."""
     hit = [i for i, (a, b) in enumerate(offsets) if a < span[1] and b > span[0]]
     return (hit[0], hit[-1]) if hit else None
-
-

@@ -101,8 +101,8 @@ class Skipped:
 
 @dataclass
 class Table:
-    """Examples of one dataset split as parallel lists (`framing.data.Examples` adds nothing
-    here but the loader-specific extras: secondary labels and groups)."""
+    """Examples of one dataset split as parallel lists (`framing.data.examples.Examples` adds
+    nothing here but the loader-specific extras: secondary labels and groups)."""
 
     ids: list[str]
     texts: list[str]

@@ -106,7 +106,8 @@ def _carve_unchecked(ex: Examples, data: DataConfig, grouped: bool) -> dict[str,
     return {name: take(ex, sorted(p)) for name, p in zip(SPLITS, parts)}
 
 
-def _table_splits(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Examples], str]:
+def table_splits(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Examples], str]:
+    """Train/dev/test examples of the table files (train carved if alone), and a fingerprint."""
     train = _table_examples(data.train, data, task)
     paths = [Path(data.train)]
     if data.dev and data.test:

@@ -1,4 +1,5 @@
-"""Task examples (text, optional pair, label) from the project corpus or a user's CSV/JSONL."""
+"""Task examples (text, optional pair, label) per split from the project corpus, a user's
+CSV/JSONL tables or a public benchmark, with every label checked against the schema."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from framing.data import public
 from framing.data.config import DataConfig, SchemaConfig, TaskConfig
 from framing.data.corpus import AnnotationError, fingerprint, load_corpus
 from framing.data.examples import SPLITS, Examples, TaskData
-from framing.data.tables import _table_splits
+from framing.data.tables import table_splits
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def load_task_data(data: DataConfig, task: TaskConfig, schema: SchemaConfig) -> 
     if data.kind in public.DATASETS:
         splits, fp, folds, skipped = _public_splits(data, task)
     else:
-        splits, fp = (_corpus_examples if data.kind == "corpus" else _table_splits)(data, task)
+        splits, fp = (_corpus_examples if data.kind == "corpus" else table_splits)(data, task)
     for name in splits:
         if folds is not None and name != "train":
             continue

@@ -1,9 +1,11 @@
-"""`run_experiment`: one training run, dispatched on the task to the runner of its kind.
+"""`run_experiment`: one training run, dispatched on the task's kind to that kind's runner.
 
-The registry `TASK_KINDS` names each kind's runner as "module:function" (imported only when
-used, so the runner imports no benchmark). A runner takes `(cfg, overrides, job)`, checks data
-and model before it creates the run folder, records the run through `framing.runs.records`, and
-returns the folder. Adding a task kind is one new module with such a function plus one line here.
+The registry `TASK_KINDS` names each kind's runner as "module:function", imported only when a
+task of that kind runs (so the runner imports no benchmark); a task's kind is its entry in
+`framing.data.config.TASKS`. A runner takes `(cfg, overrides, job)`, checks data and model
+before it creates the run folder, records the run through `framing.runs.records.open_run`, and
+returns the folder. Adding a task kind is one new module with such a function plus one line
+here.
 """
 
 from __future__ import annotations
@@ -11,22 +13,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from framing.core.registry import resolve
+from framing.data.config import TASKS
 from framing.runs.config import TrainConfig
 
-# the kind of task every task not named in TASK_OF is: one label per text (or text pair)
-CLASSIFICATION = "classification"
-# kind -> its runner
+# task kind -> its runner
 TASK_KINDS: dict[str, str] = {
-    CLASSIFICATION: "framing.experiments.classification:run_classification",
-    "spans": "framing.benchmarks.spans:run_span_experiment",  # PolNeAR Source/Cue/Content
+    # one label per text or text pair: framing, stance, attribution, source_type
+    "classification": "framing.experiments.classification:run_classification",
+    # PolNeAR Source / Cue / Content spans: attribution_spans
+    "spans": "framing.benchmarks.spans:run_span_experiment",
 }
-# task.name -> kind, for tasks that are not classifications
-TASK_OF: dict[str, str] = {"attribution_spans": "spans"}
-
-
-def task_kind(task: str) -> str:
-    """The kind of a task name: its entry in TASK_OF, else classification."""
-    return TASK_OF.get(task, CLASSIFICATION)
 
 
 def run_experiment(
@@ -37,5 +33,5 @@ def run_experiment(
     Data and model are checked before the folder exists, so bad input leaves nothing behind.
     A failure after that marks the folder failed and re-raises.
     """
-    run = resolve(TASK_KINDS[task_kind(cfg.task.name)])
+    run = resolve(TASK_KINDS[TASKS[cfg.task.name].kind])
     return run(cfg, overrides, job)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from omegaconf import MISSING
 
 from framing.core.errors import InputError
@@ -24,13 +23,11 @@ META_FILE = "classifier.json"
 
 @dataclass
 class ModelConfig:
-    """Fields shared by every family; `_target_` names the factory that builds it."""
+    """Fields shared by every family. `family` picks the class (`framing.learning.registry`);
+    `_target_` records where that class lives and must agree with the registry."""
 
     _target_: str = MISSING
     family: str = MISSING
-
-
-META_FILE = "classifier.json"
 
 
 class Classifier:
@@ -93,6 +90,8 @@ def meta_config(meta: dict, config_cls: type, device: str | None = None) -> Any:
 
 def set_seed(seed: int) -> None:
     """Seed every generator a family may draw from, so a config and seed give one result."""
+    import torch  # here, so that the families without torch do not load it
+
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

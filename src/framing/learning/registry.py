@@ -1,8 +1,9 @@
 """The registry of model families: a family's config name -> the class that implements it.
 
-Adding a family is one new module in this package (a `Classifier` subclass with its config
-dataclass as `config_class`) plus one line in `FAMILIES` and a `configs/model/<name>.yaml`;
-the runner, the Hydra schemas and `load_model` find it here and nowhere else.
+Adding a family is one new module in this package (a class with its config dataclass as
+`config_class`; a `Classifier` when it gives one label per text) plus one line in `FAMILIES`
+and a `configs/model/<name>.yaml`. The runner, the Hydra schemas and `load_model` find the
+class through this line.
 """
 
 from __future__ import annotations
@@ -34,12 +35,23 @@ def build_model(
     config: ModelConfig, labels: list[str], seed: int, descriptions: dict[str, str] | None = None
 ) -> Classifier:
     """A new, untrained model of the family `config.family` names."""
-    return family_class(config.family)(config, labels=labels, seed=seed, descriptions=descriptions)
+    cls = family_class(config.family)
+    ref = FAMILIES[config.family].replace(":", ".")
+    if config._target_ != ref:
+        raise InputError(
+            f"model._target_={config._target_} is not the class of family {config.family} "
+            f"({ref}); a new class is a new family in framing.learning.registry.FAMILIES"
+        )
+    return cls(config, labels=labels, seed=seed, descriptions=descriptions)
 
 
 def load_model(path: Path, device: str | None = None) -> Classifier:
     """Load any saved Classifier; its family (in classifier.json) picks the class."""
     meta = read_meta(path)
-    if meta.get("family") not in FAMILIES:
+    if "family" not in meta:
         raise InputError(f"{path}: unknown model factory {meta.get('target')!r}")
+    if meta["family"] not in FAMILIES:
+        raise InputError(
+            f"{path}: unknown model family {meta['family']!r}; expected one of {list(FAMILIES)}"
+        )
     return family_class(meta["family"]).load(Path(path), device=device)

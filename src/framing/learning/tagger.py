@@ -41,6 +41,7 @@ class TaggerConfig(EncoderConfig):
         if self.max_steps <= 0 and self.epochs <= 0:
             raise InputError("model.max_steps or model.epochs must be positive")
 
+
 ROLES = ("Source", "Cue", "Content")
 TAGS = ["O"] + [f"{p}-{r}" for r in ROLES for p in ("B", "I")]
 META_FILE = "tagger.json"

@@ -1,6 +1,5 @@
 """Claims: spaCy sentences of the body (and optionally the headline), with sentence-boundary
-fixes, split further where one sentence joins assertions with different attribution; and the
-scores of predicted claims against gold ones (boundaries, attribution)."""
+fixes, split further where one sentence joins assertions with different attribution."""
 
 from __future__ import annotations
 

@@ -10,15 +10,12 @@ from framing.pipeline.lexicon import (
     CLOSE_QUOTES,
     COGNITION_VERBS,
     COLLECTIVE,
-    CUE_PATH,
     CUE_VERBS,
     DOCUMENT_NOUNS,
     NOT_SAID,
     OPEN_QUOTES,
     PARTICLE_VERBS,
     QUANTIFIERS,
-    RELATIVE,
-    SUBORDINATORS,
     VOICED,
     WEAK_VERBS,
     head_lemma,
@@ -27,6 +24,15 @@ from framing.pipeline.lexicon import (
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+
+RELATIVE = frozenset("which that who whom whose what".split())
+SUBORDINATORS = frozenset(
+    "after before because since if when whenever until unless once although though while whereas "
+    "as so".split()
+)
+# Dependency labels a cue may hang from on its way up to the clause root.
+CUE_PATH = frozenset("ROOT ccomp parataxis conj advcl xcomp pcomp dep acl".split())
 
 
 @dataclass

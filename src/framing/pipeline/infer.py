@@ -57,4 +57,3 @@ def infer(
         print(f"error: {e}", file=stderr)
         return 2
     return 2 if failed else 0
-

@@ -102,15 +102,4 @@ def is_source_like(span: Span) -> bool:
     return lemma in nouns or root.lower_ in {"media", "others", "both", "some", "many"}
 
 
-# --------------------------------------------------------------------------- matching a parse
-
-RELATIVE = _w("which that who whom whose what")
-SUBORDINATORS = frozenset(
-    "after before because since if when whenever until unless once although though while whereas "
-    "as so".split()
-)
-# Dependency labels a cue may hang from on its way up to the clause root.
-CUE_PATH = _w("ROOT ccomp parataxis conj advcl xcomp pcomp dep acl")
 OPEN_QUOTES, CLOSE_QUOTES = "“", "”"
-
-
