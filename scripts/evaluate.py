@@ -1,9 +1,9 @@
-"""Score the whole article pipeline on the annotated corpus (test articles by default).
+"""Score the whole article pipeline on the annotated corpus or on PolNeAR (real news).
 
-    python scripts/evaluate.py
     python scripts/evaluate.py --split dev --model-dir experiments/framing_finetune/RUN
+    python scripts/evaluate.py --dataset polnear    # PolNeAR test from <data root>/polnear
 
-Records the run under experiments/evaluate_pipeline/<timestamp>/ and prints its folder last.
+Default: the corpus test split. Records experiments/evaluate_{pipeline,polnear}/<time>.
 """
 
 from __future__ import annotations
@@ -12,17 +12,20 @@ import argparse
 import json
 import sys
 
-from framing.benchmarks.evaluate import brief, run_evaluation
+from framing.benchmarks.evaluate import DATASETS, evaluate_dataset
 from framing.core.errors import InputError
 from framing.core.logs import log_to_stderr
-from framing.pipeline.analyze import PipelineConfig
-from framing.runs.records import read_json
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default="corpus", choices=DATASETS)
     parser.add_argument("--split", default="test", choices=["train", "dev", "test"])
-    parser.add_argument("--data-root", default="data/corpus")
+    parser.add_argument(
+        "--data-root",
+        help="corpus folder (default data/corpus); with --dataset polnear the PolNeAR folder "
+        "(default $FRAMING_DATA_ROOT/polnear, else ../shared/datasets/polnear)",
+    )
     parser.add_argument("--out-root", default="experiments")
     parser.add_argument(
         "--model-dir",
@@ -44,13 +47,11 @@ def main() -> int:
     args = parser.parse_args()
     log_to_stderr()
     try:
-        keys = ("model_dir", "device", "attribution", "span_tagger")
-        cfg = PipelineConfig(**{k: getattr(args, k) for k in keys})
-        run_dir = run_evaluation(cfg, args.data_root, args.split, args.out_root, args.bootstrap)
+        run_dir, summary = evaluate_dataset(**vars(args))
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    print(json.dumps(brief(read_json(run_dir / "metrics.json")), indent=1), file=sys.stderr)
+    print(json.dumps(summary, indent=1), file=sys.stderr)
     print(run_dir)
     return 0
 

@@ -12,11 +12,13 @@ import logging
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from framing.benchmarks import real_news
 from framing.core.errors import InputError
+from framing.data.public import default_data_root
 from framing.data.tasks import corpus_splits
 from framing.pipeline.analyze import Pipeline, PipelineConfig
 from framing.pipeline.article import Attribution, Claim, Document, Segment, Span
@@ -140,6 +142,31 @@ def run_evaluation(
         records.set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
         raise
     return run_dir
+
+
+DATASETS = ("corpus", "polnear")
+
+
+def evaluate_dataset(
+    dataset: str,
+    split: str,
+    data_root: str | None,
+    out_root: str,
+    bootstrap: int = 1000,
+    **pipeline: Any,
+) -> tuple[Path, dict]:
+    """`scripts/evaluate.py`: score the pipeline (`PipelineConfig(**pipeline)`) on the corpus
+    (`data_root` default data/corpus) or on PolNeAR from raw text (`data_root` default
+    <data root>/polnear); return the run folder and its headline numbers."""
+    cfg = PipelineConfig(**pipeline)
+    if dataset == "corpus":
+        run_dir = run_evaluation(cfg, data_root or "data/corpus", split, out_root, bootstrap)
+        return run_dir, brief(records.read_json(run_dir / "metrics.json"))
+    if dataset == "polnear":
+        root = data_root or str(Path(default_data_root()) / "polnear")
+        run_dir = real_news.run_polnear_evaluation(cfg, root, split, out_root, bootstrap)
+        return run_dir, real_news.brief(records.read_json(run_dir / "metrics.json"))
+    raise InputError(f"dataset={dataset!r}; expected one of {list(DATASETS)}")
 
 
 def brief(metrics: dict) -> dict:

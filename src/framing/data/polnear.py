@@ -34,6 +34,10 @@ class RoleSpan:
     fragments: list[tuple[int, int]]
 
 
+# One attribution (a BRAT event): role -> its character fragments in the article.
+Group = dict[str, list[tuple[int, int]]]
+
+
 @dataclass
 class Article:
     id: str
@@ -41,6 +45,7 @@ class Article:
     annotator: str
     text: str
     spans: list[RoleSpan]
+    groups: list[Group] = field(default_factory=list)  # the attributions, roles grouped
 
 
 @dataclass
@@ -92,6 +97,34 @@ def parse_ann(path: Path, text: str) -> list[RoleSpan]:
     return spans
 
 
+def parse_groups(path: Path) -> list[Group]:
+    """The attributions of one .ann file (already checked by `parse_ann`): each event's Source,
+    Cue and Content fragments, in file order. An event naming an unknown span raises
+    ValueError with 'path:line'."""
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    bound: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    events: list[tuple[int, str]] = []
+    for n, line in enumerate(lines, 1):
+        if m := _TEXT_BOUND.match(line):
+            frags = [(int(a), int(b)) for a, b in (p.split() for p in m[3].split(";"))]
+            bound[m[1]] = (m[2], frags)
+        elif line.startswith("E") and _RECORD.match(line):
+            events.append((n, line))
+    groups = []
+    for n, line in events:
+        group: Group = {}
+        for arg in line.split("\t", 1)[1].split():
+            _, _, ref = arg.partition(":")
+            if ref not in bound:
+                raise ValueError(f"{path}:{n}: event names an unknown span {ref!r}")
+            role, frags = bound[ref]
+            if role in ROLES:
+                group.setdefault(role, []).extend(frags)
+        if group:
+            groups.append(group)
+    return groups
+
+
 def load_polnear(root: str | Path, split: str, skipped: Skipped) -> list[Article]:
     """The articles of one split, each with one annotator's Source / Cue / Content spans."""
     if split not in SPLITS:
@@ -119,13 +152,13 @@ def load_polnear(root: str | Path, split: str, skipped: Skipped) -> list[Article
         text = txt.read_text(encoding="utf-8")
         for ann in files:  # sorted: alphabetically first annotator that parses
             try:
-                spans = parse_ann(ann, text)
+                spans, groups = parse_ann(ann, text), parse_groups(ann)
             except ValueError as e:
                 path_line, _, reason = str(e).partition(": ")
                 file, _, line = path_line.rpartition(":")
                 skipped.add(Path(file), int(line) if line.isdigit() else 0, reason)
                 continue
-            out.append(Article(article, split, ann.stem.rpartition("_")[2], text, spans))
+            out.append(Article(article, split, ann.stem.rpartition("_")[2], text, spans, groups))
             break
     if not out:
         raise InputError(f"no readable PolNeAR articles in {ann_dir}")
