@@ -514,6 +514,81 @@ def test_token_tagger_eval_every_other_step_and_without_dev(tiny_model: str) -> 
     assert plain.history == [] and not plain.model.training
 
 
+class Killed(Exception):
+    """Stands for a SIGKILL in the middle of training."""
+
+
+def kill_at_step(monkeypatch, step: int) -> None:
+    """Make training die inside step `step` (clip_grad_norm_ runs once per step)."""
+    calls = {"n": 0}
+    real = torch.nn.utils.clip_grad_norm_
+
+    def clip(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == step:
+            raise Killed(f"killed in step {step}")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", clip)
+
+
+def test_a_killed_tagger_resumes_to_the_weights_of_an_uninterrupted_run(
+    tiny_model: str, tmp_path: Path, monkeypatch
+) -> None:
+    train = [markup(s) for s in TRAIN_SRC * 2]
+    dev = [markup(s) for s in DEV_SRC]
+    texts, spans = [t for t, _ in train], [s for _, s in train]
+    devset = ([t for t, _ in dev], [s for _, s in dev])
+    cfg = tagger_config(tiny_model, max_steps=7, eval_steps=2, checkpoint_steps=3)
+    eval_steps, scores = [2, 4, 6, 7], {2: 0.3, 4: 0.8, 6: 0.5, 7: 0.1}  # step 4 is the best
+
+    def new_tagger() -> TokenTagger:
+        torch.manual_seed(0)  # as the runner's set_seed: the same initial weights
+        return TokenTagger(cfg, seed=0)
+
+    def fit(tagger: TokenTagger, **kw) -> None:
+        def select(*_):  # dev scores by step; the step is the number of evaluations so far
+            return scores[eval_steps[len(tagger.history)]]
+
+        tagger.fit(texts, spans, dev=devset, select=select, **kw)
+
+    whole = new_tagger()
+    fit(whole)
+    ckpt = tmp_path / "checkpoint"
+    first = new_tagger()
+    kill_at_step(monkeypatch, 5)
+    with pytest.raises(Killed):
+        fit(first, checkpoint=ckpt)
+    monkeypatch.undo()
+    state = json.loads((ckpt / "state.json").read_text())
+    assert state["step"] == 3 and [h["step"] for h in state["history"]] == [2]
+
+    again = TokenTagger(cfg, seed=0)  # a fresh process: new model, its own generators
+    fit(again, checkpoint=ckpt, resume=True)
+    assert [h["step"] for h in again.history] == eval_steps
+    assert again.history == whole.history
+    assert [r["step"] for r in again.resumes] == [3]
+    final, expected = again.model.state_dict(), whole.model.state_dict()
+    assert all(torch.equal(final[k], expected[k]) for k in expected)  # the step-4 weights
+    assert list(tmp_path.iterdir()) == []  # the checkpoint is removed once training ends
+
+
+def test_a_corrupt_or_missing_checkpoint_is_one_input_error(tiny_model: str, tmp_path) -> None:
+    train = [markup(s) for s in TRAIN_SRC]
+    texts, spans = [t for t, _ in train], [s for _, s in train]
+    cfg = tagger_config(tiny_model, max_steps=3, checkpoint_steps=1)
+    with pytest.raises(InputError, match="no checkpoint to resume from"):
+        TokenTagger(cfg, seed=0).fit(texts, spans, checkpoint=tmp_path / "none", resume=True)
+    ckpt = tmp_path / "checkpoint"
+    ckpt.mkdir()
+    (ckpt / "state.json").write_text("{}")
+    (ckpt / "model.safetensors").write_bytes(b"not weights")
+    with pytest.raises(InputError, match=r"checkpoint at .* is unreadable"):
+        TokenTagger(cfg, seed=0).fit(texts, spans, checkpoint=ckpt, resume=True)
+    with pytest.raises(InputError, match=r"model.checkpoint_steps=-1; expected >= 0"):
+        tagger_config(tiny_model, checkpoint_steps=-1)
+
+
 # ------------------------------------------------------------------- benchmarks.spans helpers
 
 
@@ -700,3 +775,52 @@ def test_overlap_matching_is_maximal_for_nested_spans() -> None:
     pred = [[("Content", 0, 11), ("Content", 6, 7)]]
     s = span_scores([text], gold, pred)["content_overlap"]
     assert (s["precision"], s["recall"]) == (1.0, 1.0)
+
+
+def test_a_killed_polnear_tagger_run_resumes_in_its_own_folder(
+    tiny_model, tmp_path, nlp, monkeypatch
+) -> None:
+    data_root = tmp_path / "datasets"
+    polnear_root(data_root, FAKE_POLNEAR)
+    out_root = tmp_path / "experiments"
+    overrides = ["experiment=polnear_tagger", f"data_root={data_root}"]
+
+    def config(*extra: str):
+        cfg = shrink(compose_train([*overrides, *extra]), tiny_model, out_root)
+        cfg.model.max_steps, cfg.model.eval_steps, cfg.model.train_batch_size = 4, 2, 4
+        cfg.model.checkpoint_steps = 2
+        return OmegaConf.to_object(cfg)
+
+    kill_at_step(monkeypatch, 4)
+    with pytest.raises(Killed):
+        run_experiment(config(), overrides=overrides)
+    monkeypatch.undo()
+    (run,) = (out_root / "polnear_tagger").iterdir()
+    assert records.read_json(run / "status.json")["status"] == "failed"
+    assert json.loads((run / "checkpoint" / "state.json").read_text())["step"] == 2
+
+    with pytest.raises(InputError) as err:  # another config cannot continue it
+        run_experiment(config(f"resume={run}", "seed=5"))
+    assert str(err.value) == (
+        f"resume={run}: the run was made with another config (seed: 0 -> 5); "
+        "give the overrides of the interrupted run"
+    )
+    assert run_experiment(config(f"resume={run}")) == run
+    assert list((out_root / "polnear_tagger").iterdir()) == [run]  # no new folder
+    assert records.read_json(run / "status.json")["status"] == "complete"
+    meta = records.read_json(run / "meta.json")
+    assert [r["step"] for r in meta["resumes"]] == [2]
+    assert [h["step"] for h in meta["history"]] == [2, 4]
+    assert not (run / "checkpoint").exists() and (run / "model" / "tagger.json").is_file()
+    assert "resumed at step 2 of 4" in (run / "run.log").read_text()
+    with pytest.raises(InputError, match="that run is complete; there is nothing to resume"):
+        run_experiment(config(f"resume={run}"))
+
+
+def test_resume_is_refused_for_other_runs_and_folders(tmp_path) -> None:
+    cfg = OmegaConf.to_object(compose_train([f"resume={tmp_path}", "model=tfidf_logreg"]))
+    with pytest.raises(InputError, match="only span tagger runs .* resume"):
+        run_experiment(cfg)
+    cfg = OmegaConf.to_object(compose_train(["experiment=polnear_tagger", f"resume={tmp_path}"]))
+    with pytest.raises(InputError, match="not a run folder"):
+        run_experiment(cfg)

@@ -37,6 +37,7 @@ from framing.data.polnear import (
 from framing.data.public import Skipped
 from framing.data.tasks import corpus_splits
 from framing.learning.base import set_seed
+from framing.learning.checkpoint import checkpoint_folder
 from framing.learning.tagger import TokenTagger
 from framing.pipeline.article import Attribution, Claim
 from framing.pipeline.attribution import attribute
@@ -181,6 +182,12 @@ def run_span_experiment(
         raise InputError(f"task {cfg.task.name} needs data=polnear, got data.kind={cfg.data.kind}")
     if cfg.model.family != "tagger":
         raise InputError(f"task {cfg.task.name} needs model=tagger, got {cfg.model.family}")
+    resumed = records.resumable(cfg.resume, asdict(cfg)) if cfg.resume else None
+    if resumed is not None and checkpoint_folder(resumed / "checkpoint") is None:
+        raise InputError(
+            f"resume={resumed}: no checkpoint in it (the run stopped before step "
+            f"{cfg.model.checkpoint_steps}); start it again without resume="
+        )
     skipped = Skipped()
     split_articles = {s: load_polnear(cfg.data.root, s, skipped) for s in ("train", "dev", "test")}
     by_article = {s: [sentences(a) for a in arts] for s, arts in split_articles.items()}
@@ -190,7 +197,11 @@ def run_span_experiment(
     set_seed(cfg.seed)
     tagger = TokenTagger(cfg.model, cfg.seed)
 
-    with records.open_run(cfg.out_root, cfg.name, job, asdict(cfg), overrides) as run_dir:
+    if resumed is not None:
+        run = records.reopen_run(resumed)
+    else:
+        run = records.open_run(cfg.out_root, cfg.name, job, asdict(cfg), overrides)
+    with run as run_dir:
         start = time.perf_counter()
         train, dev, test = (split_sents[s] for s in ("train", "dev", "test"))
         log.info("training the span tagger on %d PolNeAR sentences", len(train))
@@ -199,6 +210,8 @@ def run_span_experiment(
             [s.spans for s in train],
             dev=([s.text for s in dev], [s.spans for s in dev]),
             select=dev_select,
+            checkpoint=run_dir / "checkpoint",
+            resume=resumed is not None,
         )
         dev_pred = tagger.predict([s.text for s in dev])
         dev_scores = {
@@ -232,6 +245,7 @@ def run_span_experiment(
         meta["skipped_records"] = skipped.items
         meta["history"] = tagger.history
         meta["truncated_sentences"] = tagger.truncated  # longer than model.max_length tokens
+        meta["resumes"] = tagger.resumes  # steps a killed run was resumed from (resume=)
         records.write_json(run_dir / "meta.json", meta)
         sent = test_scores["learned"]["sentences"]
         records.write_json(

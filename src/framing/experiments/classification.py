@@ -26,6 +26,11 @@ def run_classification(
     cfg: TrainConfig, overrides: list[str] | None = None, job: int | None = None
 ) -> Path:
     """Train and score one classification configuration; return its run folder."""
+    if cfg.resume:
+        raise InputError(
+            f"resume={cfg.resume}: only span tagger runs (experiment=polnear_tagger) resume; "
+            f"start task={cfg.task.name} again without resume="
+        )
     if not issubclass(family_class(cfg.model.family), Classifier):
         raise InputError(
             f"model={cfg.model.family} labels spans: use task=attribution_spans data=polnear "

@@ -13,6 +13,8 @@ import json
 import logging
 import math
 import random
+import shutil
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ import numpy as np
 import torch
 
 from framing.core.errors import InputError
+from framing.learning.checkpoint import load_checkpoint, save_checkpoint
 from framing.learning.encoders import EncoderConfig, load_pretrained, resolve_device
 
 log = logging.getLogger(__name__)
@@ -36,10 +39,13 @@ class TaggerConfig(EncoderConfig):
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     eval_steps: int = 0  # > 0: score dev every eval_steps and keep the best weights
+    checkpoint_steps: int = 100  # > 0: a checkpoint every that many steps (for resume=)
 
     def __post_init__(self) -> None:
         if self.max_steps <= 0 and self.epochs <= 0:
             raise InputError("model.max_steps or model.epochs must be positive")
+        if self.checkpoint_steps < 0:
+            raise InputError(f"model.checkpoint_steps={self.checkpoint_steps}; expected >= 0")
 
 
 ROLES = ("Source", "Cue", "Content")
@@ -122,6 +128,7 @@ class TokenTagger:
         self.model.to(self.device)
         self.history: list[dict] = []
         self.truncated = 0  # texts cut at max_length so far (training and prediction)
+        self.resumes: list[dict] = []  # the steps a training run was resumed from
 
     def _encode(self, texts: list[str]) -> dict:
         """Word pieces with offsets, cut at max_length; words past the cut get no tag (count
@@ -161,10 +168,17 @@ class TokenTagger:
         spans: list[list[Span]],
         dev: tuple[list[str], list[list[Span]]] | None = None,
         select=None,
+        checkpoint: Path | None = None,
+        resume: bool = False,
     ) -> None:
         """Train with AdamW and a linear schedule for `max_steps` (or `epochs`); with `dev`
         and `select(texts, gold, pred) -> float`, score dev every `eval_steps` and at the end
-        and keep the best weights."""
+        and keep the best weights.
+
+        With `checkpoint` (a folder), the whole training state is saved there every
+        `checkpoint_steps`; with `resume`, training continues from it and ends exactly where
+        an uninterrupted run would (same batches, dropout and weights). The folder is removed
+        once training ends."""
         c = self.config
         torch.manual_seed(self.seed)
         rng = random.Random(self.seed)
@@ -202,7 +216,18 @@ class TokenTagger:
         best, best_score = None, -1.0
         order: list[int] = []
         step, running = 0, []
+        if resume:
+            if checkpoint is None:
+                raise InputError("resume needs the checkpoint folder of the interrupted run")
+            state, best = load_checkpoint(checkpoint, self.model, opt, sched, rng)
+            step, order, running = state["step"], state["order"], state["running"]
+            best_score, self.history = state["best_score"], state["history"]
+            self.truncated = state["truncated"]  # counted by the interrupted run, train included
+            self.resumes = [*state["resumes"], {"step": step, "time": time.time()}]
+            log.info("resumed at step %d of %d from %s", step, total, checkpoint)
         self.model.train()
+        bar = _progress(total, step)
+        started, start_step = time.perf_counter(), step
         while step < total:
             if not order:
                 order = list(range(len(texts)))
@@ -216,6 +241,7 @@ class TokenTagger:
             opt.zero_grad()
             step += 1
             running.append(loss.item())
+            bar.update(1)
             at_eval = c.eval_steps > 0 and step % c.eval_steps == 0
             if dev is not None and select is not None and (at_eval or step == total):
                 score = select(dev[0], dev[1], self.predict(dev[0]))
@@ -229,7 +255,30 @@ class TokenTagger:
                     best_score = score
                     best = copy.deepcopy(self.model.state_dict())
             elif step % 50 == 0:
-                log.info("step %d/%d: loss %.4f", step, total, np.mean(running[-50:]))
+                eta = (time.perf_counter() - started) / (step - start_step) * (total - step)
+                log.info(
+                    "step %d/%d: loss %.4f, about %s left",
+                    step,
+                    total,
+                    np.mean(running[-50:]),
+                    _duration(eta),
+                )
+            if checkpoint is not None and c.checkpoint_steps > 0 and step < total:
+                if step % c.checkpoint_steps == 0:
+                    state = {
+                        "step": step,
+                        "order": order,
+                        "running": running,
+                        "best_score": best_score,
+                        "history": self.history,
+                        "resumes": self.resumes,
+                        "truncated": self.truncated,
+                    }
+                    save_checkpoint(checkpoint, self.model, opt, sched, rng, state, best)
+        bar.close()
+        if checkpoint is not None:
+            for suffix in ("", ".tmp", ".old"):
+                shutil.rmtree(Path(str(checkpoint) + suffix), ignore_errors=True)
         if best is not None:
             self.model.load_state_dict(best)
             chosen = max(self.history, key=lambda h: h["dev_score"])
@@ -278,3 +327,19 @@ class TokenTagger:
         if device is not None:
             fields["device"] = device
         return cls(TaggerConfig(**fields), weights=str(Path(path) / "hf"))
+
+
+def _progress(total: int, done: int):
+    """A progress bar with rate and time left on stderr (hidden when stderr is no terminal)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=done, unit="step", desc="span tagger", disable=None)
+
+
+def _duration(seconds: float) -> str:
+    """
+    >>> _duration(75), _duration(3725)
+    ('1m15s', '1h02m')
+    """
+    s = int(round(seconds))
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"

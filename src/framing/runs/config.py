@@ -26,6 +26,7 @@ class TrainConfig:
     out_root: str = "experiments"
     bootstrap: int = 1000  # resamples for the macro-F1 interval
     save_model: bool = True
+    resume: str | None = None  # the folder of a killed span-tagger run: continue it
 
     def __post_init__(self) -> None:
         if self.bootstrap < 0:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.core.errors import InputError
+
 PACKAGES = (
     "framing",
     "torch",
@@ -209,8 +211,57 @@ def open_run(
         detach_run_log(handler)
 
 
+def resumable(run_dir: str | Path, config: dict) -> Path:
+    """The folder of an interrupted run that `config` (with `resume` set) may continue: it
+    must hold a run made with the same config (apart from `resume`) that did not complete."""
+    run_dir = Path(run_dir)
+    if not (run_dir / "config.yaml").is_file() or not (run_dir / STATUS_FILE).is_file():
+        raise InputError(f"resume={run_dir}: not a run folder (no config.yaml or status.json)")
+    if read_json(run_dir / STATUS_FILE).get("status") == "complete":
+        raise InputError(f"resume={run_dir}: that run is complete; there is nothing to resume")
+    import yaml
+
+    saved = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
+    differ = _first_difference(
+        {k: v for k, v in saved.items() if k != "resume"},
+        {k: v for k, v in config.items() if k != "resume"},
+    )
+    if differ:
+        raise InputError(
+            f"resume={run_dir}: the run was made with another config ({differ}); "
+            "give the overrides of the interrupted run"
+        )
+    return run_dir
+
+
+def _first_difference(a: object, b: object, path: str = "") -> str | None:
+    """The first key where two configs differ, as 'key: old -> new'."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            sub = _first_difference(a.get(k), b.get(k), f"{path}.{k}" if path else str(k))
+            if sub:
+                return sub
+        return None
+    return None if a == b else f"{path}: {a!r} -> {b!r}"
+
+
+@contextmanager
+def reopen_run(run_dir: Path) -> Iterator[Path]:
+    """`open_run` for an interrupted run folder (see `resumable`): status running again, its
+    run.log appended to; an exception marks it failed and is re-raised."""
+    handler = attach_run_log(run_dir)
+    try:
+        set_status(run_dir, "running", resumed=True)
+        yield run_dir
+    except BaseException as e:
+        set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
+        raise
+    finally:
+        detach_run_log(handler)
+
+
 # Config keys that vary between runs of one configuration, or only say where output goes.
-RUN_ONLY_KEYS = ("seed", "out_root", "data_root", "name", "save_model")
+RUN_ONLY_KEYS = ("seed", "out_root", "data_root", "name", "save_model", "resume")
 
 
 def config_id(config: dict) -> str:
