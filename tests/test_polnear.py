@@ -824,3 +824,60 @@ def test_resume_is_refused_for_other_runs_and_folders(tmp_path) -> None:
     cfg = OmegaConf.to_object(compose_train(["experiment=polnear_tagger", f"resume={tmp_path}"]))
     with pytest.raises(InputError, match="not a run folder"):
         run_experiment(cfg)
+
+
+def test_a_lora_tagger_saves_only_its_adapter_and_reloads_over_the_base(
+    tiny_model: str, tmp_path: Path
+) -> None:
+    train = [markup(s) for s in TRAIN_SRC]
+    texts, spans = [t for t, _ in train], [s for _, s in train]
+    cfg = tagger_config(tiny_model, max_steps=4, lora_rank=4, lora_alpha=8.0)
+    torch.manual_seed(0)
+    tagger = TokenTagger(cfg, seed=0)
+    trainable = {n for n, p in tagger.model.named_parameters() if p.requires_grad}
+    assert trainable and all("lora_" in n or "classifier" in n for n in trainable)
+    base = {n: p.clone() for n, p in tagger.model.named_parameters() if not p.requires_grad}
+    tagger.fit(texts, spans)
+    frozen = {n: p for n, p in tagger.model.named_parameters() if not p.requires_grad}
+    assert all(torch.equal(frozen[n], base[n]) for n in base)  # the base is untouched
+    pred = tagger.predict(texts)
+
+    tagger.save(tmp_path / "model")
+    saved = sorted(p.name for p in (tmp_path / "model" / "adapter").iterdir())
+    assert saved == ["adapter_config.json", "adapter_model.safetensors"]
+    assert not (tmp_path / "model" / "hf").exists()
+    again = TokenTagger.load(tmp_path / "model", device="cpu")
+    assert not hasattr(again.model, "peft_config")  # merged into plain weights for inference
+    assert again.predict(texts) == pred
+    enc = tagger._encode(texts[:3])
+    with torch.inference_mode():
+        a = tagger.model(**tagger._batch(enc, [0, 1, 2])).logits
+        b = again.model(**again._batch(enc, [0, 1, 2])).logits
+    torch.testing.assert_close(a, b)
+
+
+def test_an_adapter_for_another_base_is_one_input_error(tiny_model: str, tmp_path: Path) -> None:
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    wider = tmp_path / "wider"
+    BertModel(
+        BertConfig(
+            vocab_size=BertTokenizerFast.from_pretrained(tiny_model).vocab_size,
+            hidden_size=48,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            intermediate_size=37,
+            max_position_embeddings=128,
+        )
+    ).save_pretrained(wider)
+    BertTokenizerFast.from_pretrained(tiny_model).save_pretrained(wider)
+    tagger = TokenTagger(tagger_config(tiny_model, max_steps=1, lora_rank=2), seed=0)
+    tagger.save(tmp_path / "model")
+    meta_file = tmp_path / "model" / "tagger.json"
+    meta = json.loads(meta_file.read_text())
+    meta["config"]["name"] = str(wider)
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(InputError, match=r"the adapter does not fit the base encoder .*wider"):
+        TokenTagger.load(tmp_path / "model", device="cpu")
+    with pytest.raises(InputError, match=r"model.lora_rank=-1"):
+        tagger_config(tiny_model, lora_rank=-1)

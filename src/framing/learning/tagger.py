@@ -24,6 +24,7 @@ import torch
 from framing.core.errors import InputError
 from framing.learning.checkpoint import load_checkpoint, save_checkpoint
 from framing.learning.encoders import EncoderConfig, load_pretrained, resolve_device
+from framing.learning.lora import ADAPTER_DIR, add_lora, load_adapter, save_adapter
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,21 @@ class TaggerConfig(EncoderConfig):
     warmup_ratio: float = 0.1
     eval_steps: int = 0  # > 0: score dev every eval_steps and keep the best weights
     checkpoint_steps: int = 100  # > 0: a checkpoint every that many steps (for resume=)
+    # > 0: train a LoRA adapter of this rank (peft) and the head instead of every weight; the
+    # saved model is then the adapter only, loaded over the base model `name`
+    lora_rank: int = 0
+    lora_alpha: float = 32.0
 
     def __post_init__(self) -> None:
         if self.max_steps <= 0 and self.epochs <= 0:
             raise InputError("model.max_steps or model.epochs must be positive")
         if self.checkpoint_steps < 0:
             raise InputError(f"model.checkpoint_steps={self.checkpoint_steps}; expected >= 0")
+        if self.lora_rank < 0 or self.lora_alpha <= 0:
+            raise InputError(
+                f"model.lora_rank={self.lora_rank}, model.lora_alpha={self.lora_alpha}; "
+                "expected a rank >= 0 (0: no adapter) and alpha > 0"
+            )
 
 
 ROLES = ("Source", "Cue", "Content")
@@ -109,7 +119,15 @@ class TokenTagger:
 
     config_class = TaggerConfig  # the Hydra schema of configs/model/<family>.yaml
 
-    def __init__(self, config: TaggerConfig, seed: int = 0, weights: str | None = None) -> None:
+    def __init__(
+        self,
+        config: TaggerConfig,
+        seed: int = 0,
+        weights: str | None = None,
+        adapter: str | None = None,
+    ) -> None:
+        """A new tagger on `config.name` (with a fresh LoRA adapter when `lora_rank` > 0), or
+        a saved one: all its `weights` (a model folder), or its `adapter` over the base."""
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         self.config, self.seed = config, seed
@@ -125,6 +143,10 @@ class TokenTagger:
             id2label=dict(enumerate(TAGS)),
             label2id={t: i for i, t in enumerate(TAGS)},
         )
+        if adapter is not None:
+            self.model = load_adapter(self.model, Path(adapter), config.name)
+        elif weights is None and config.lora_rank > 0:
+            self.model = add_lora(self.model, config.lora_rank, config.lora_alpha)
         self.model.to(self.device)
         self.history: list[dict] = []
         self.truncated = 0  # texts cut at max_length so far (training and prediction)
@@ -192,13 +214,15 @@ class TokenTagger:
                 "params": [
                     p
                     for n, p in self.model.named_parameters()
-                    if not any(k in n for k in no_decay)
+                    if p.requires_grad and not any(k in n for k in no_decay)
                 ],
                 "weight_decay": c.weight_decay,
             },
             {
                 "params": [
-                    p for n, p in self.model.named_parameters() if any(k in n for k in no_decay)
+                    p
+                    for n, p in self.model.named_parameters()
+                    if p.requires_grad and any(k in n for k in no_decay)
                 ],
                 "weight_decay": 0.0,
             },
@@ -314,6 +338,9 @@ class TokenTagger:
             "history": self.history,
         }
         (path / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        if hasattr(self.model, "peft_config"):  # the adapter only; the base comes from `name`
+            save_adapter(self.model, path / ADAPTER_DIR)
+            return
         self.model.save_pretrained(path / "hf", safe_serialization=True)
         self.tokenizer.save_pretrained(path / "hf")
 
@@ -326,6 +353,8 @@ class TokenTagger:
         fields = dict(meta["config"])
         if device is not None:
             fields["device"] = device
+        if (Path(path) / ADAPTER_DIR).is_dir():
+            return cls(TaggerConfig(**fields), adapter=str(Path(path) / ADAPTER_DIR))
         return cls(TaggerConfig(**fields), weights=str(Path(path) / "hf"))
 
 
