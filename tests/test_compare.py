@@ -109,6 +109,21 @@ def test_config_id_ignores_where_the_model_class_lives() -> None:
     assert config_id(old) != config_id({**old, "model": {**old["model"], "C": 2}})
 
 
+def test_config_id_ignores_checkpointing_and_later_keys_at_their_old_behaviour() -> None:
+    tagger = {"family": "tagger", "max_steps": 480}
+    before = {"task": {"name": "attribution_spans"}, "model": tagger}
+    after = {
+        "task": {"name": "attribution_spans"},
+        "resume": None,
+        "model": {**tagger, "checkpoint_steps": 100, "lora_rank": 0, "lora_alpha": 32.0},
+    }
+    assert config_id(before) == config_id(after)
+    assert config_id(before) == config_id(
+        {**after, "model": {**after["model"], "checkpoint_steps": 5}}
+    )
+    assert config_id(before) != config_id({**after, "model": {**after["model"], "lora_rank": 16}})
+
+
 def test_summarize_groups_configs_and_aggregates_seeds(runs) -> None:
     df = filter_runs(collect(runs.root), task="framing", schema="framing-default.v1")
     summary = summarize(df)

@@ -29,7 +29,8 @@ from framing.data.polnear import (
 )
 from framing.data.public import Skipped
 from framing.experiments.runner import run_experiment
-from framing.learning.tagger import TAGS, TaggerConfig, TokenTagger, decode, token_tags
+from framing.learning.bio import TAGS, decode, token_tags
+from framing.learning.tagger import TaggerConfig, TokenTagger
 from framing.runs import records
 
 
@@ -532,14 +533,17 @@ def kill_at_step(monkeypatch, step: int) -> None:
     monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", clip)
 
 
+@pytest.mark.parametrize("lora_rank", [0, 4])
 def test_a_killed_tagger_resumes_to_the_weights_of_an_uninterrupted_run(
-    tiny_model: str, tmp_path: Path, monkeypatch
+    tiny_model: str, tmp_path: Path, monkeypatch, lora_rank: int
 ) -> None:
     train = [markup(s) for s in TRAIN_SRC * 2]
     dev = [markup(s) for s in DEV_SRC]
     texts, spans = [t for t, _ in train], [s for _, s in train]
     devset = ([t for t, _ in dev], [s for _, s in dev])
-    cfg = tagger_config(tiny_model, max_steps=7, eval_steps=2, checkpoint_steps=3)
+    cfg = tagger_config(
+        tiny_model, max_steps=7, eval_steps=2, checkpoint_steps=3, lora_rank=lora_rank
+    )
     eval_steps, scores = [2, 4, 6, 7], {2: 0.3, 4: 0.8, 6: 0.5, 7: 0.1}  # step 4 is the best
 
     def new_tagger() -> TokenTagger:
@@ -570,7 +574,14 @@ def test_a_killed_tagger_resumes_to_the_weights_of_an_uninterrupted_run(
     assert [r["step"] for r in again.resumes] == [3]
     final, expected = again.model.state_dict(), whole.model.state_dict()
     assert all(torch.equal(final[k], expected[k]) for k in expected)  # the step-4 weights
-    assert list(tmp_path.iterdir()) == []  # the checkpoint is removed once training ends
+    # the last step is checkpointed too: a kill after training resumes with nothing to train
+    assert json.loads((ckpt / "state.json").read_text())["step"] == 7
+    done = TokenTagger(cfg, seed=0)
+    fit(done, checkpoint=ckpt, resume=True)
+    assert done.history == whole.history
+    assert all(torch.equal(done.model.state_dict()[k], expected[k]) for k in expected)
+    with pytest.raises(InputError, match="training data or step count differ"):
+        TokenTagger(cfg, seed=0).fit(texts[:-1], spans[:-1], checkpoint=ckpt, resume=True)
 
 
 def test_a_corrupt_or_missing_checkpoint_is_one_input_error(tiny_model: str, tmp_path) -> None:
@@ -878,6 +889,15 @@ def test_an_adapter_for_another_base_is_one_input_error(tiny_model: str, tmp_pat
     meta["config"]["name"] = str(wider)
     meta_file.write_text(json.dumps(meta))
     with pytest.raises(InputError, match=r"the adapter does not fit the base encoder .*wider"):
+        TokenTagger.load(tmp_path / "model", device="cpu")
+    # same shapes, other weights: caught by the base fingerprint kept in tagger.json
+    same_shape = tmp_path / "same_shape"
+    torch.manual_seed(123)
+    BertModel(BertConfig.from_pretrained(tiny_model)).save_pretrained(same_shape)
+    BertTokenizerFast.from_pretrained(tiny_model).save_pretrained(same_shape)
+    meta["config"]["name"] = str(same_shape)
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(InputError, match=r"does not fit the base encoder .*trained over weights"):
         TokenTagger.load(tmp_path / "model", device="cpu")
     with pytest.raises(InputError, match=r"model.lora_rank=-1"):
         tagger_config(tiny_model, lora_rank=-1)

@@ -154,3 +154,48 @@ def test_read_predictions_of_a_run_without_them(tmp_path: Path, bad: str) -> Non
     else:
         with pytest.raises(FileNotFoundError):
             records.read_predictions(tmp_path)
+
+
+def interrupted_run(tmp_path: Path, status: dict) -> Path:
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.yaml").write_text(
+        "seed: 1\nresume: null\nmodel:\n  family: tagger\n  checkpoint_steps: 100\n",
+        encoding="utf-8",
+    )
+    records.write_json(run / records.STATUS_FILE, status)
+    return run
+
+
+def test_resumable_accepts_the_same_config_but_resume_and_checkpoint_steps(tmp_path) -> None:
+    run = interrupted_run(tmp_path, {"status": "failed"})
+    config = {"seed": 1, "resume": str(run), "model": {"family": "tagger", "checkpoint_steps": 7}}
+    assert records.resumable(run, config) == run
+    with pytest.raises(records.InputError) as err:
+        records.resumable(run, {**config, "seed": 2})
+    assert "another config (seed: 1 -> 2)" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "status, needle",
+    [
+        ({"status": "complete"}, "that run is complete; there is nothing to resume"),
+        ({"status": "running", "pid": 1}, "process 1 is still running it"),
+    ],
+)
+def test_resumable_refuses_complete_and_live_runs(tmp_path, status, needle) -> None:
+    run = interrupted_run(tmp_path, status)
+    with pytest.raises(records.InputError, match=needle):
+        records.resumable(run, {"seed": 1})
+
+
+def test_resumable_unreadable_records_are_one_line(tmp_path: Path) -> None:
+    run = interrupted_run(tmp_path, {"status": "failed"})
+    (run / records.STATUS_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(records.InputError, match="its record is unreadable"):
+        records.resumable(run, {"seed": 1})
+    (run / records.STATUS_FILE).write_text('["failed"]', encoding="utf-8")
+    with pytest.raises(records.InputError, match="is not a mapping"):
+        records.resumable(run, {"seed": 1})
+    with pytest.raises(records.InputError, match="not a run folder"):
+        records.resumable(tmp_path / "nothing", {"seed": 1})

@@ -37,7 +37,7 @@ from framing.data.polnear import (
 from framing.data.public import Skipped
 from framing.data.tasks import corpus_splits
 from framing.learning.base import set_seed
-from framing.learning.checkpoint import checkpoint_folder
+from framing.learning.checkpoint import checkpoint_folder, remove_checkpoint
 from framing.learning.tagger import TokenTagger
 from framing.pipeline.article import Attribution, Claim
 from framing.pipeline.attribution import attribute
@@ -270,4 +270,5 @@ def run_span_experiment(
             },
         )
         records.set_status(run_dir, "complete")
+        remove_checkpoint(run_dir / "checkpoint")  # the results are written: not needed
     return run_dir

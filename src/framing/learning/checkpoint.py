@@ -46,6 +46,8 @@ def save_checkpoint(
             "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(),
             "torch_rng": torch.get_rng_state(),
+            # dropout on a GPU draws from the CUDA generators
+            "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
         },
         tmp / "optimizer.pt",
     )
@@ -57,6 +59,12 @@ def save_checkpoint(
         folder.rename(old)
     tmp.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_checkpoint(folder: Path) -> None:
+    """Delete a checkpoint (and any half-written or previous one beside it)."""
+    for suffix in ("", ".tmp", ".old"):
+        shutil.rmtree(Path(str(folder) + suffix), ignore_errors=True)
 
 
 def checkpoint_folder(folder: Path) -> Path | None:
@@ -96,6 +104,8 @@ def load_checkpoint(
         optimizer.load_state_dict(saved["optimizer"])
         scheduler.load_state_dict(saved["scheduler"])
         torch.set_rng_state(saved["torch_rng"])
+        if saved.get("cuda_rng") and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(saved["cuda_rng"])
         version, internal, gauss = state.pop("python_rng")
         rng.setstate((version, tuple(internal), gauss))
     except (OSError, ValueError, KeyError, RuntimeError, SafetensorError, pickle.PickleError) as e:

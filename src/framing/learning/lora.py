@@ -30,24 +30,49 @@ def add_lora(model: torch.nn.Module, rank: int, alpha: float, dropout: float = 0
     return get_peft_model(model, config)
 
 
-def save_adapter(model, folder: Path) -> None:
-    """The adapter and head only, as safetensors (peft's generated model card is dropped)."""
+def base_fingerprint(model: torch.nn.Module) -> str:
+    """A short hash of a base model's weights (its freshly initialised head left out): an
+    adapter records the base it was trained over."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for name, tensor in sorted(model.state_dict().items()):
+        if "classifier" in name:
+            continue
+        h.update(name.encode("utf-8"))
+        h.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def save_adapter(model, folder: Path, base_name: str) -> None:
+    """The adapter and head only, as safetensors (peft's generated model card is dropped);
+    the base is recorded by its config name, not by the folder it was loaded from."""
+    for config in model.peft_config.values():
+        config.base_model_name_or_path = base_name
     model.save_pretrained(str(folder), safe_serialization=True)
     (Path(folder) / "README.md").unlink(missing_ok=True)
 
 
-def load_adapter(base: torch.nn.Module, folder: Path, base_name: str) -> torch.nn.Module:
+def load_adapter(
+    base: torch.nn.Module, folder: Path, base_name: str, fingerprint: str | None = None
+) -> torch.nn.Module:
     """`base` with the adapter in `folder` merged into its weights (plain model, no peft at
-    inference). An adapter made for another base, or unreadable files, is an InputError."""
+    inference). An adapter made for another base (other shapes, or weights whose
+    `fingerprint` differs), or unreadable files, is an InputError."""
     from peft import PeftModel
     from safetensors import SafetensorError
 
     folder = Path(folder)
     if not (folder / "adapter_config.json").is_file():
         raise InputError(f"{folder}: not a LoRA adapter (no adapter_config.json)")
+    if fingerprint is not None and base_fingerprint(base) != fingerprint:
+        raise InputError(
+            f"{folder}: the adapter does not fit the base encoder {base_name} (trained over "
+            f"weights {fingerprint}, found {base_fingerprint(base)})"
+        )
     try:
         model = PeftModel.from_pretrained(base, str(folder))
-    except (RuntimeError, ValueError, KeyError, OSError, SafetensorError) as e:
+    except (RuntimeError, ValueError, KeyError, TypeError, OSError, SafetensorError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise InputError(
             f"{folder}: the adapter does not fit the base encoder {base_name} ({first[:200]})"

@@ -9,11 +9,11 @@ keep training within reach of a CPU.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import logging
 import math
 import random
-import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,9 +22,16 @@ import numpy as np
 import torch
 
 from framing.core.errors import InputError
+from framing.learning.bio import TAGS, Span, decode, token_tags
 from framing.learning.checkpoint import load_checkpoint, save_checkpoint
 from framing.learning.encoders import EncoderConfig, load_pretrained, resolve_device
-from framing.learning.lora import ADAPTER_DIR, add_lora, load_adapter, save_adapter
+from framing.learning.lora import (
+    ADAPTER_DIR,
+    add_lora,
+    base_fingerprint,
+    load_adapter,
+    save_adapter,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,60 +65,7 @@ class TaggerConfig(EncoderConfig):
             )
 
 
-ROLES = ("Source", "Cue", "Content")
-TAGS = ["O"] + [f"{p}-{r}" for r in ROLES for p in ("B", "I")]
 META_FILE = "tagger.json"
-
-Span = tuple[str, int, int]  # role, start, end (character offsets in the sentence)
-
-
-def token_tags(offsets: list[tuple[int, int]], spans: list[Span]) -> list[int]:
-    """A tag id per token (-100 for special tokens, whose offsets are (0, 0)).
-
-    >>> [TAGS[i] if i >= 0 else None for i in token_tags([(0, 0), (0, 2), (3, 7), (8, 9)],
-    ...     [("Source", 0, 2), ("Cue", 3, 9)])]
-    [None, 'B-Source', 'B-Cue', 'I-Cue']
-    """
-    out = []
-    prev_span = None
-    for a, b in offsets:
-        if a == b:
-            out.append(-100)
-            prev_span = None
-            continue
-        hit = next((k for k, (_, s, e) in enumerate(spans) if s <= a < e), None)
-        if hit is None:
-            out.append(0)
-        else:
-            role = spans[hit][0]
-            out.append(TAGS.index(("I-" if hit == prev_span else "B-") + role))
-        prev_span = hit
-    return out
-
-
-def decode(tags: list[int], offsets: list[tuple[int, int]]) -> list[Span]:
-    """Spans from predicted tags: a span starts at B-X, or at I-X after another tag.
-
-    >>> decode([0, 1, 2, 3, 0], [(0, 0), (0, 2), (3, 5), (6, 9), (0, 0)])
-    [('Source', 0, 5), ('Cue', 6, 9)]
-    """
-    out: list[list] = []
-    prev = None
-    for t, (a, b) in zip(tags, offsets):
-        if a == b:
-            prev = None
-            continue
-        name = TAGS[t]
-        if name == "O":
-            prev = None
-            continue
-        bio, role = name.split("-", 1)
-        if bio == "I" and prev == role and out:
-            out[-1][2] = b
-        else:
-            out.append([role, a, b])
-        prev = role
-    return [(r, s, e) for r, s, e in out]
 
 
 class TokenTagger:
@@ -125,6 +79,7 @@ class TokenTagger:
         seed: int = 0,
         weights: str | None = None,
         adapter: str | None = None,
+        fingerprint: str | None = None,
     ) -> None:
         """A new tagger on `config.name` (with a fresh LoRA adapter when `lora_rank` > 0), or
         a saved one: all its `weights` (a model folder), or its `adapter` over the base."""
@@ -143,9 +98,12 @@ class TokenTagger:
             id2label=dict(enumerate(TAGS)),
             label2id={t: i for i, t in enumerate(TAGS)},
         )
+        self.base_fingerprint: str | None = None  # the base weights a LoRA adapter goes over
         if adapter is not None:
-            self.model = load_adapter(self.model, Path(adapter), config.name)
+            self.base_fingerprint = fingerprint
+            self.model = load_adapter(self.model, Path(adapter), config.name, fingerprint)
         elif weights is None and config.lora_rank > 0:
+            self.base_fingerprint = base_fingerprint(self.model)
             self.model = add_lora(self.model, config.lora_rank, config.lora_alpha)
         self.model.to(self.device)
         self.history: list[dict] = []
@@ -198,9 +156,9 @@ class TokenTagger:
         and keep the best weights.
 
         With `checkpoint` (a folder), the whole training state is saved there every
-        `checkpoint_steps`; with `resume`, training continues from it and ends exactly where
-        an uninterrupted run would (same batches, dropout and weights). The folder is removed
-        once training ends."""
+        `checkpoint_steps` and at the last step; with `resume`, training continues from it and
+        ends exactly where an uninterrupted run would on CPU (same batches, dropout and
+        weights). The caller removes the folder once the run's results are written."""
         c = self.config
         torch.manual_seed(self.seed)
         rng = random.Random(self.seed)
@@ -237,6 +195,7 @@ class TokenTagger:
                 else max(0.0, (total - s) / max(1, total - warmup))
             ),
         )
+        data_id = _data_id(texts, spans, total)
         best, best_score = None, -1.0
         order: list[int] = []
         step, running = 0, []
@@ -244,6 +203,11 @@ class TokenTagger:
             if checkpoint is None:
                 raise InputError("resume needs the checkpoint folder of the interrupted run")
             state, best = load_checkpoint(checkpoint, self.model, opt, sched, rng)
+            if state.get("data") != data_id:
+                raise InputError(
+                    f"{checkpoint}: the training data or step count differ from the interrupted "
+                    "run's; resume it with the same data and config"
+                )
             step, order, running = state["step"], state["order"], state["running"]
             best_score, self.history = state["best_score"], state["history"]
             self.truncated = state["truncated"]  # counted by the interrupted run, train included
@@ -287,8 +251,8 @@ class TokenTagger:
                     np.mean(running[-50:]),
                     _duration(eta),
                 )
-            if checkpoint is not None and c.checkpoint_steps > 0 and step < total:
-                if step % c.checkpoint_steps == 0:
+            if checkpoint is not None and c.checkpoint_steps > 0:
+                if step % c.checkpoint_steps == 0 or step == total:
                     state = {
                         "step": step,
                         "order": order,
@@ -297,12 +261,10 @@ class TokenTagger:
                         "history": self.history,
                         "resumes": self.resumes,
                         "truncated": self.truncated,
+                        "data": data_id,
                     }
                     save_checkpoint(checkpoint, self.model, opt, sched, rng, state, best)
         bar.close()
-        if checkpoint is not None:
-            for suffix in ("", ".tmp", ".old"):
-                shutil.rmtree(Path(str(checkpoint) + suffix), ignore_errors=True)
         if best is not None:
             self.model.load_state_dict(best)
             chosen = max(self.history, key=lambda h: h["dev_score"])
@@ -339,7 +301,9 @@ class TokenTagger:
         }
         (path / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         if hasattr(self.model, "peft_config"):  # the adapter only; the base comes from `name`
-            save_adapter(self.model, path / ADAPTER_DIR)
+            meta["base_fingerprint"] = self.base_fingerprint
+            (path / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+            save_adapter(self.model, path / ADAPTER_DIR, self.config.name)
             return
         self.model.save_pretrained(path / "hf", safe_serialization=True)
         self.tokenizer.save_pretrained(path / "hf")
@@ -354,8 +318,17 @@ class TokenTagger:
         if device is not None:
             fields["device"] = device
         if (Path(path) / ADAPTER_DIR).is_dir():
-            return cls(TaggerConfig(**fields), adapter=str(Path(path) / ADAPTER_DIR))
+            adapter = str(Path(path) / ADAPTER_DIR)
+            return cls(
+                TaggerConfig(**fields), adapter=adapter, fingerprint=meta.get("base_fingerprint")
+            )
         return cls(TaggerConfig(**fields), weights=str(Path(path) / "hf"))
+
+
+def _data_id(texts: list[str], spans: list[list[Span]], total: int) -> str:
+    """A short hash of the training data and step count, kept with a checkpoint."""
+    blob = json.dumps([texts, spans, total], ensure_ascii=False).encode("utf-8")
+    return hashlib.sha1(blob).hexdigest()[:16]
 
 
 def _progress(total: int, done: int):

@@ -201,7 +201,7 @@ def open_run(
     run_dir = new_run_dir(out_root, name, job)
     handler = attach_run_log(run_dir)
     try:
-        set_status(run_dir, "running")
+        set_status(run_dir, "running", pid=os.getpid())
         write_config(run_dir, config, overrides)
         yield run_dir
     except BaseException as e:
@@ -214,24 +214,54 @@ def open_run(
 def resumable(run_dir: str | Path, config: dict) -> Path:
     """The folder of an interrupted run that `config` (with `resume` set) may continue: it
     must hold a run made with the same config (apart from `resume`) that did not complete."""
+    import yaml
+
     run_dir = Path(run_dir)
     if not (run_dir / "config.yaml").is_file() or not (run_dir / STATUS_FILE).is_file():
         raise InputError(f"resume={run_dir}: not a run folder (no config.yaml or status.json)")
-    if read_json(run_dir / STATUS_FILE).get("status") == "complete":
+    try:
+        status = read_json(run_dir / STATUS_FILE)
+        saved = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError) as e:
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise InputError(f"resume={run_dir}: its record is unreadable ({first})") from None
+    if not isinstance(status, dict) or not isinstance(saved, dict):
+        raise InputError(f"resume={run_dir}: its status.json or config.yaml is not a mapping")
+    if status.get("status") == "complete":
         raise InputError(f"resume={run_dir}: that run is complete; there is nothing to resume")
-    import yaml
+    pid = status.get("pid")
+    if status.get("status") == "running" and isinstance(pid, int) and _alive(pid):
+        raise InputError(
+            f"resume={run_dir}: process {pid} is still running it; stop it first "
+            "(or, if that process is not this run, delete the pid from its status.json)"
+        )
 
-    saved = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
-    differ = _first_difference(
-        {k: v for k, v in saved.items() if k != "resume"},
-        {k: v for k, v in config.items() if k != "resume"},
-    )
+    def comparable(c: dict) -> dict:
+        out = {k: v for k, v in c.items() if k != "resume"}
+        if isinstance(out.get("model"), dict):
+            out["model"] = {k: v for k, v in out["model"].items() if k != "checkpoint_steps"}
+        return out
+
+    differ = _first_difference(comparable(saved), comparable(config))
     if differ:
         raise InputError(
             f"resume={run_dir}: the run was made with another config ({differ}); "
             "give the overrides of the interrupted run"
         )
     return run_dir
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (and is not this one)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _first_difference(a: object, b: object, path: str = "") -> str | None:
@@ -251,7 +281,7 @@ def reopen_run(run_dir: Path) -> Iterator[Path]:
     run.log appended to; an exception marks it failed and is re-raised."""
     handler = attach_run_log(run_dir)
     try:
-        set_status(run_dir, "running", resumed=True)
+        set_status(run_dir, "running", pid=os.getpid(), resumed=True)
         yield run_dir
     except BaseException as e:
         set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
@@ -262,15 +292,29 @@ def reopen_run(run_dir: Path) -> Iterator[Path]:
 
 # Config keys that vary between runs of one configuration, or only say where output goes.
 RUN_ONLY_KEYS = ("seed", "out_root", "data_root", "name", "save_model", "resume")
+# Model keys that change where code lives or how often a run saves itself, not what it computes.
+RUN_ONLY_MODEL_KEYS = ("_target_", "checkpoint_steps")
+# Model keys added after runs were recorded, with the behaviour those runs had (the tagger's
+# LoRA options): at these values a config's identity is what it was before the key existed.
+ADDED_DEFAULTS = {"lora_rank": 0, "lora_alpha": 32.0}
 
 
 def config_id(config: dict) -> str:
     """A short hash of the config without run-only keys: runs sharing it differ only by seed.
 
-    The model's `_target_` (where its class lives in the code) is left out too, so runs made
-    before and after code moves compare as one configuration; `family` names the model.
+    The model's `_target_` (where its class lives in the code) and `checkpoint_steps` are left
+    out too, and model keys added later while they hold the value runs had before them
+    (`ADDED_DEFAULTS`), so runs made before and after such changes compare as one configuration.
     """
     rest = {k: v for k, v in config.items() if k not in RUN_ONLY_KEYS}
     if isinstance(rest.get("model"), dict):
-        rest["model"] = {k: v for k, v in rest["model"].items() if k != "_target_"}
+        rest["model"] = _model_identity(rest["model"])
     return hashlib.sha1(json.dumps(rest, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def _model_identity(model: dict) -> dict:
+    return {
+        k: v
+        for k, v in model.items()
+        if k not in RUN_ONLY_MODEL_KEYS and not (k in ADDED_DEFAULTS and v == ADDED_DEFAULTS[k])
+    }
