@@ -14,7 +14,7 @@ import platform
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -192,23 +192,30 @@ def detach_run_log(handler: logging.Handler) -> None:
 
 
 @contextmanager
-def open_run(
-    out_root: str | Path, name: str, job: int | None, config: dict, overrides: list[str] | None
-) -> Iterator[Path]:
-    """A new run folder, status running, with its config and a run.log of the package's INFO
-    lines; an exception marks it failed (with the error) and is re-raised. The body writes
-    the results and sets status complete."""
-    run_dir = new_run_dir(out_root, name, job)
+def _running(run_dir: Path, **status: object) -> Iterator[Path]:
+    """Status running (with this process's id) and a run.log while the body runs; an exception
+    marks the run failed (with the error) and is re-raised."""
     handler = attach_run_log(run_dir)
     try:
-        set_status(run_dir, "running", pid=os.getpid())
-        write_config(run_dir, config, overrides)
+        set_status(run_dir, "running", pid=os.getpid(), **status)
         yield run_dir
     except BaseException as e:
         set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
         raise
     finally:
         detach_run_log(handler)
+
+
+@contextmanager
+def open_run(
+    out_root: str | Path, name: str, job: int | None, config: dict, overrides: list[str] | None
+) -> Iterator[Path]:
+    """A new run folder, status running, with its config and a run.log of the package's INFO
+    lines; an exception marks it failed (with the error) and is re-raised. The body writes
+    the results and sets status complete."""
+    with _running(new_run_dir(out_root, name, job)) as run_dir:
+        write_config(run_dir, config, overrides)
+        yield run_dir
 
 
 def resumable(run_dir: str | Path, config: dict) -> Path:
@@ -275,19 +282,10 @@ def _first_difference(a: object, b: object, path: str = "") -> str | None:
     return None if a == b else f"{path}: {a!r} -> {b!r}"
 
 
-@contextmanager
-def reopen_run(run_dir: Path) -> Iterator[Path]:
+def reopen_run(run_dir: Path) -> AbstractContextManager[Path]:
     """`open_run` for an interrupted run folder (see `resumable`): status running again, its
     run.log appended to; an exception marks it failed and is re-raised."""
-    handler = attach_run_log(run_dir)
-    try:
-        set_status(run_dir, "running", pid=os.getpid(), resumed=True)
-        yield run_dir
-    except BaseException as e:
-        set_status(run_dir, "failed", error=f"{type(e).__name__}: {e}")
-        raise
-    finally:
-        detach_run_log(handler)
+    return _running(run_dir, resumed=True)
 
 
 # Config keys that vary between runs of one configuration, or only say where output goes.
