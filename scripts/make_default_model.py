@@ -11,6 +11,7 @@ src/framing/default_model/<task>/ with a note of the run it came from.
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from framing.core.errors import InputError
@@ -18,6 +19,8 @@ from framing.experiments.default_model import make_default_heads
 
 
 def main() -> int:
+    # no options: parsing only answers --help (and refuses anything else) before any training
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     try:
         made = make_default_heads()
     except InputError as e:

@@ -14,6 +14,7 @@ import pytest
 from conftest import REPO, SCRIPTS, table_rows, write_table
 
 from framing.data.corpus import build_corpus, load_corpus
+from framing.pipeline.heads import DEFAULT_MODEL_DIR
 from framing.runs import records
 
 
@@ -308,6 +309,17 @@ def test_build_corpus_library_rebuilds_a_whole_corpus(tiny_corpus: Path, tmp_pat
     assert report.splitlines()[-1] == f"ok: 9 annotation files, {n_claims} claims"
     assert json.loads((root / "splits.json").read_text("utf-8")) == json.loads(
         (tiny_corpus / "splits.json").read_text("utf-8")
+    )
+
+
+def test_make_default_model_help_and_unknown_arguments_train_nothing() -> None:
+    shipped = sorted(p.stat().st_mtime_ns for p in DEFAULT_MODEL_DIR.rglob("*") if p.is_file())
+    r = run("make_default_model.py", "--help", timeout=60)
+    assert r.rc == 0 and "Regenerate the embedded default heads" in r.out
+    r = run("make_default_model.py", "--seed", "3", timeout=60)
+    assert r.rc == 2 and "unrecognized arguments: --seed 3" in r.err and r.out == ""
+    assert shipped == sorted(
+        p.stat().st_mtime_ns for p in DEFAULT_MODEL_DIR.rglob("*") if p.is_file()
     )
 
 
