@@ -28,6 +28,7 @@ from framing.data.polnear import Article, load_polnear
 from framing.data.public import Skipped, dataset_dir
 from framing.pipeline.analyze import Pipeline, PipelineConfig
 from framing.pipeline.article import Attribution, Claim, Document, Span
+from framing.pipeline.claims import trim_span
 from framing.pipeline.heads import predict
 from framing.runs import records
 from framing.runs.metrics import evaluate
@@ -78,20 +79,12 @@ def claim_gold(article: Article, start: int, end: int) -> GoldClaim:
     return GoldClaim(True, list(best.get("Source", [])), list(best.get("Cue", [])))
 
 
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
-
-
 def _matches(text: str, pred: Span | None, gold: Frags, exact: bool) -> bool:
     if pred is None or not gold:
         return False
     if exact:
-        whole = _trim(text, min(a for a, _ in gold), max(b for _, b in gold))
-        return _trim(text, pred.start, pred.end) == whole
+        whole = trim_span(text, min(a for a, _ in gold), max(b for _, b in gold))
+        return trim_span(text, pred.start, pred.end) == whole
     return any(min(b, pred.end) > max(a, pred.start) for a, b in gold)
 
 

@@ -91,6 +91,22 @@ def load_pretrained(name: str, loader: type, **kwargs) -> object:
         raise InputError(f"model.name={name!r}: cannot load this {where}: {reason}") from None
 
 
+def load_labelled(name: str, loader: type, labels: list[str]) -> tuple[object, object]:
+    """Tokenizer and model (`loader`, e.g. AutoModelForTokenClassification) with one output per
+    label and the label names in its config."""
+    from transformers import AutoTokenizer
+
+    tokenizer = load_pretrained(name, AutoTokenizer)
+    model = load_pretrained(
+        name,
+        loader,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={lab: i for i, lab in enumerate(labels)},
+    )
+    return tokenizer, model
+
+
 class Encoder:
     """Mean-pooled, L2-normalised embeddings from any AutoModel."""
 

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from framing.learning.base import Classifier, meta_config, read_meta
-from framing.learning.encoders import EncoderConfig, load_pretrained, resolve_device
+from framing.learning.encoders import EncoderConfig, load_labelled, resolve_device
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +39,12 @@ class FineTune(Classifier):
         descriptions: dict[str, str] | None = None,
         weights: str | None = None,
     ) -> None:
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoModelForSequenceClassification
 
         self.config, self.labels, self.seed = config, list(labels), seed
         self.device = resolve_device(config.device)
-        source = weights or config.name
-        self.tokenizer = load_pretrained(source, AutoTokenizer)
-        self.model = load_pretrained(
-            source,
-            AutoModelForSequenceClassification,
-            num_labels=len(labels),
-            id2label=dict(enumerate(labels)),
-            label2id={lab: i for i, lab in enumerate(labels)},
+        self.tokenizer, self.model = load_labelled(
+            weights or config.name, AutoModelForSequenceClassification, self.labels
         )
         self.model.to(self.device)
 

@@ -24,7 +24,7 @@ import torch
 from framing.core.errors import InputError
 from framing.learning.bio import TAGS, Span, decode, token_tags
 from framing.learning.checkpoint import load_checkpoint, save_checkpoint
-from framing.learning.encoders import EncoderConfig, load_pretrained, resolve_device
+from framing.learning.encoders import EncoderConfig, load_labelled, resolve_device
 from framing.learning.lora import (
     ADAPTER_DIR,
     add_lora,
@@ -83,21 +83,15 @@ class TokenTagger:
     ) -> None:
         """A new tagger on `config.name` (with a fresh LoRA adapter when `lora_rank` > 0), or
         a saved one: all its `weights` (a model folder), or its `adapter` over the base."""
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers import AutoModelForTokenClassification
 
         self.config, self.seed = config, seed
         self.device = resolve_device(config.device)
-        source = weights or config.name
-        self.tokenizer = load_pretrained(source, AutoTokenizer)
+        self.tokenizer, self.model = load_labelled(
+            weights or config.name, AutoModelForTokenClassification, TAGS
+        )
         if not getattr(self.tokenizer, "is_fast", False):
             raise InputError(f"model.name={config.name!r}: the tagger needs a fast tokenizer")
-        self.model = load_pretrained(
-            source,
-            AutoModelForTokenClassification,
-            num_labels=len(TAGS),
-            id2label=dict(enumerate(TAGS)),
-            label2id={t: i for i, t in enumerate(TAGS)},
-        )
         self.base_fingerprint: str | None = None  # the base weights a LoRA adapter goes over
         if adapter is not None:
             self.base_fingerprint = fingerprint

@@ -127,7 +127,12 @@ def has_quote(text: str) -> bool:
     return any(q in text for q in OPEN_QUOTES + CLOSE_QUOTES + '"')
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the white space at either end.
+
+    >>> trim_span(" ab ", 0, 4)
+    (1, 3)
+    """
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -153,7 +158,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     text = doc.text
     spans: list[list[int]] = []
     for sent in doc.sents:
-        s, e = _trim(text, sent.start_char, sent.end_char)
+        s, e = trim_span(text, sent.start_char, sent.end_char)
         if s >= e:
             continue
         if spans:
@@ -161,7 +166,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
             head = text[s:e]
             if head[0] in CLOSE_QUOTES + '"' and _quote_balance(text[prev[0] : prev[1]]) > 0:
                 prev[1] = s + 1  # the closing mark belongs to the quotation before it
-                s, e = _trim(text, s + 1, e)
+                s, e = trim_span(text, s + 1, e)
                 if s >= e:
                     continue
                 head = text[s:e]
@@ -179,9 +184,9 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     for s, e in spans:  # a sentence never crosses a blank line
         pos = s
         for m in _BLANK_LINE.finditer(text, s, e):
-            out.append(_trim(text, pos, m.start()))
+            out.append(trim_span(text, pos, m.start()))
             pos = m.end()
-        out.append(_trim(text, pos, e))
+        out.append(trim_span(text, pos, e))
     return [(s, e) for s, e in out if s < e]
 
 
@@ -283,7 +288,7 @@ def split_claims(
     claims: list[Claim] = []
 
     def add(start: int, end: int, kind: str) -> None:
-        start, end = _trim(text, start, end)
+        start, end = trim_span(text, start, end)
         if start < end:
             claims.append(Claim(f"c{len(claims) + 1:03d}", start, end, text[start:end], kind))
 
