@@ -163,6 +163,11 @@ def test_run_records_every_mode_on_the_tiny_polnear(
     assert records.read_json(run / "status.json")["status"] == "complete"
     m = records.read_json(run / "metrics.json")
     assert (m["split"], m["articles"], m["articles_without_claims"]) == ("test", 2, [])
+    # no gold-unattributed claim here is mostly made of attribution spans
+    assert m["unattributed_mostly_attribution"] == {
+        "n": 0,
+        "predicted_attributed": {"rules": 0, "learned": 0, "combined": 0},
+    }
     assert set(m["modes"]) == {"rules", "learned", "combined"}
     rows = [json.loads(x) for x in (run / "predictions.jsonl").read_text().splitlines()]
     # body sentences only (the headlines are not claims): 3 + 2 claims
@@ -175,6 +180,9 @@ def test_run_records_every_mode_on_the_tiny_polnear(
         "Officials warned that repairs could take months to finish.",
     ]
     assert [r["gold"]["attributed"] for r in rows] == [True, False, True, False, True]
+    assert [r["gold_attribution_cover"] for r in rows][1::2] == [0.0, 0.0]
+    # uncovered: "that" and "." (5 of 72 and of 50 characters), "reporters." (10 of 83)
+    assert [r["gold_attribution_cover"] for r in rows][::2] == [0.9306, 0.8795, 0.9]
     # the rules attribute exactly the three attributed claims, with the annotated sources
     rules = m["modes"]["rules"]
     assert rules["accuracy"] == 1.0 and rules["n"] == 5

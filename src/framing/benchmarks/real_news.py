@@ -79,6 +79,22 @@ def claim_gold(article: Article, start: int, end: int) -> GoldClaim:
     return GoldClaim(True, list(best.get("Source", [])), list(best.get("Cue", [])))
 
 
+def attribution_cover(article: Article, start: int, end: int) -> float:
+    """The share of the claim's non-space characters inside any Source, Cue or Content span:
+    a claim mostly made of an attribution ("'...,' said Rep. X, a Democrat from ...") can have
+    a high cover and still be gold-unattributed by the Content-only rule.
+
+    >>> a = Article("a", "test", "x", "Tax cuts work, Ann Lee said.", [], [
+    ...     {"Content": [(0, 13)], "Cue": [(23, 27)], "Source": [(15, 22)]}])
+    >>> round(attribution_cover(a, 0, 28), 3)  # all but the comma and the full stop
+    0.913
+    """
+    chars = _chars(article.text, start, end)
+    spans = [(a, b) for g in article.groups for frags in g.values() for a, b in frags]
+    covered = {i for i in chars if any(a <= i < b for a, b in spans)}
+    return len(covered) / len(chars) if chars else 0.0
+
+
 def _matches(text: str, pred: Span | None, gold: Frags, exact: bool) -> bool:
     if pred is None or not gold:
         return False
@@ -133,6 +149,8 @@ def score_articles(pipeline: Pipeline, articles: list[Article], n_boot: int, see
     """Metrics of each attribution mode and one prediction row per emitted claim."""
     items: dict[str, list] = {m: [] for m in pipeline.modes}
     rows, empty = [], []
+    # gold-unattributed claims mostly made of attribution spans, and each mode's calls on them
+    mostly = {"n": 0, "predicted_attributed": dict.fromkeys(items, 0)}
     for article in articles:
         claims = pipeline.claims(Document(article.id, article.text))
         if not claims:
@@ -142,8 +160,13 @@ def score_articles(pipeline: Pipeline, articles: list[Article], n_boot: int, see
         by_mode = {m: pipeline.attributions(claims, article.text, probs, m) for m in items}
         for k, claim in enumerate(claims):
             gold = claim_gold(article, claim.start, claim.end)
+            cover = attribution_cover(article, claim.start, claim.end)
             for mode, atts in by_mode.items():
                 items[mode].append((article.text, claim, gold, atts[k]))
+            if not gold.attributed and cover >= 0.5:
+                mostly["n"] += 1
+                for mode, atts in by_mode.items():
+                    mostly["predicted_attributed"][mode] += atts[k].attributed
             rows.append(
                 {
                     "article_id": article.id,
@@ -152,11 +175,13 @@ def score_articles(pipeline: Pipeline, articles: list[Article], n_boot: int, see
                     "end": claim.end,
                     "text": claim.text,
                     "gold": asdict(gold),
+                    "gold_attribution_cover": round(cover, 4),
                     **{f"attribution_{m}": asdict(atts[k]) for m, atts in by_mode.items()},
                 }
             )
     metrics = {m: score_mode(v, n_boot, seed) for m, v in items.items()}
-    return {"articles": len(articles), "articles_without_claims": empty, "modes": metrics}, rows
+    summary = {"articles": len(articles), "articles_without_claims": empty, "modes": metrics}
+    return {**summary, "unattributed_mostly_attribution": mostly}, rows
 
 
 def run_polnear_evaluation(
