@@ -29,6 +29,7 @@ from framing.data.corpus import fingerprint
 from framing.data.polnear import (
     ROLES,
     Article,
+    RoleSpan,
     Sentence,
     load_polnear,
     sentences,
@@ -153,6 +154,34 @@ def polnear_scores(
 # ------------------------------------------------------------------ in-domain (project corpus)
 
 
+def corpus_sentences(doc: dict) -> list[Sentence]:
+    """A corpus article's claim sentences as span-tagging examples, in PolNeAR's terms: an
+    attributed claim's source mention and cue are its Source and Cue, the rest of its words
+    (`content_from`) its Content; a continuation (implicit) claim is all Content. Sentences
+    outside every claim (byline, dateline, captions) are left out."""
+    kinds = tuple({c["kind"] for c in doc["claims"]})
+    spans: list[RoleSpan] = []
+    claims = corpus_claims(doc, kinds)
+    for c in claims:
+        att = c.attribution
+        if not att.attributed:
+            continue
+        taken = []
+        for role, span in (("Source", att.source_span), ("Cue", att.cue)):
+            if span is not None:
+                spans.append(RoleSpan(role, [(span.start, span.end)]))
+                taken.append((span.start - c.start, span.end - c.start))
+        for _, a, b in content_from(c.text, taken):
+            spans.append(RoleSpan("Content", [(c.start + a, c.start + b)]))
+    article = Article(doc["article_id"], "corpus", "corpus", doc["text"], spans)
+    return [
+        s
+        for s in sentences(article)
+        if any(c.start < s.start + len(s.text) and c.end > s.start for c in claims)
+    ]
+
+
+
 def corpus_scores(docs: list[dict], tagger: TokenTagger, nlp: Language) -> dict:
     """Attribution scores of each mode on the gold claims of corpus articles."""
     pairs: dict[str, list] = {m: [] for m in MODES}
@@ -204,7 +233,14 @@ def run_span_experiment(
     with run as run_dir:
         start = time.perf_counter()
         train, dev, test = (split_sents[s] for s in ("train", "dev", "test"))
-        log.info("training the span tagger on %d PolNeAR sentences", len(train))
+        extra = [s for d in corpus.get("train", []) for s in corpus_sentences(d)]
+        train = train + extra * cfg.data.in_domain_copies
+        log.info(
+            "training the span tagger on %d PolNeAR sentences and %d corpus sentences x %d",
+            len(split_sents["train"]),
+            len(extra),
+            cfg.data.in_domain_copies,
+        )
         tagger.fit(
             [s.text for s in train],
             [s.spans for s in train],
@@ -223,6 +259,7 @@ def run_span_experiment(
             split_articles["test"], by_article["test"], learned, nlp
         )
         in_domain = corpus_scores(corpus["test"], tagger, nlp) if corpus else {}
+        in_domain_dev = corpus_scores(corpus["dev"], tagger, nlp) if corpus else {}
         records.write_predictions(run_dir / "predictions.jsonl", rows)
         if cfg.save_model:
             tagger.save(run_dir / "model")
@@ -240,6 +277,7 @@ def run_span_experiment(
             time.perf_counter() - start,
         )
         meta["n_examples"] = {s: len(v) for s, v in split_sents.items()}
+        meta["n_corpus_train_sentences"] = len(extra) * cfg.data.in_domain_copies
         meta["n_articles"] = {s: len(v) for s, v in split_articles.items()}
         meta["corpus_fingerprint"] = corpus_fp
         meta["skipped_records"] = skipped.items
@@ -265,6 +303,7 @@ def run_span_experiment(
                 "test": {**sent, "macro_f1_ci95": [None, None]},
                 "polnear_dev": dev_scores,
                 "polnear_test": test_scores,
+                "corpus_dev": in_domain_dev,
                 "corpus_test": in_domain,
                 "meta": meta,
             },

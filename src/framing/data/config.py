@@ -70,10 +70,15 @@ class DataConfig:
         0.5  # gvfc: near-duplicate headlines (word TF-IDF cosine) share a fold
     )
     in_domain: str | None = None  # polnear: a corpus whose test articles also score the modes
+    in_domain_copies: int = 0  # polnear: train also on the in_domain corpus's train articles, x N
 
     def __post_init__(self) -> None:
         if self.kind not in DATA_KINDS:
             raise InputError(f"data.kind={self.kind!r}; expected one of {list(DATA_KINDS)}")
+        if self.in_domain_copies < 0:
+            raise InputError(f"data.in_domain_copies={self.in_domain_copies}; expected >= 0")
+        if self.in_domain_copies and not self.in_domain:
+            raise InputError("data.in_domain_copies > 0 needs data.in_domain=<corpus folder>")
         if self.folds < 0 or self.folds == 1:
             raise InputError(f"data.folds={self.folds}; expected 0 (no CV) or at least 2")
         if self.kind == "table" and not self.train:
