@@ -40,7 +40,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--span-tagger",
-        help="polnear_tagger run folder: also score the tagger and rules_tagger modes",
+        default="default",
+        help="span tagger scored in the tagger modes: the shipped one (default) or a "
+        "polnear_tagger run folder; 'none' scores the other modes only",
     )
     parser.add_argument("--device", default="auto")
     parser.add_argument("--bootstrap", type=int, default=1000)

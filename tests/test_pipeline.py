@@ -161,9 +161,9 @@ def test_text_without_sentences_is_refused(pipeline) -> None:
             "['rules', 'learned', 'combined', 'tagger', 'rules_tagger']",
         ),
         (
-            {"attribution": "tagger"},
-            "attribution=tagger needs span_tagger=<polnear_tagger run folder> "
-            "(python scripts/train.py experiment=polnear_tagger)",
+            {"attribution": "tagger", "span_tagger": None},
+            "attribution=tagger needs span_tagger=default or span_tagger=<polnear_tagger run "
+            "folder> (python scripts/train.py experiment=polnear_tagger)",
         ),
         ({"targets": []}, "targets must be a non-empty list of non-empty strings"),
         ({"format": "xml"}, "format='xml'; expected table, jsonl, csv or parquet"),

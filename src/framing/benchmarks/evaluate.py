@@ -109,7 +109,7 @@ def run_evaluation(
         raise InputError(f"split={split!r}; expected train, dev or test")
     articles, data_fp = corpus_splits(data_root)
     docs = articles[split]
-    pipeline = Pipeline(cfg)
+    pipeline = Pipeline(cfg, all_modes=True)
     run_dir = records.new_run_dir(out_root, "evaluate_pipeline")
     try:
         records.set_status(run_dir, "running")
@@ -158,6 +158,8 @@ def evaluate_dataset(
     """`scripts/evaluate.py`: score the pipeline (`PipelineConfig(**pipeline)`) on the corpus
     (`data_root` default data/corpus) or on PolNeAR from raw text (`data_root` default
     <data root>/polnear); return the run folder and its headline numbers."""
+    if pipeline.get("span_tagger") == "none":
+        pipeline["span_tagger"] = None
     cfg = PipelineConfig(**pipeline)
     if dataset == "corpus":
         run_dir = run_evaluation(cfg, data_root or "data/corpus", split, out_root, bootstrap)

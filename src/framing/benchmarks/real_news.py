@@ -200,7 +200,7 @@ def run_polnear_evaluation(
     articles = load_polnear(root, split, skipped)
     folder = dataset_dir(root, "polnear", [])
     files = sorted((folder / "data" / split).glob("*/*"))
-    pipeline = Pipeline(cfg)
+    pipeline = Pipeline(cfg, all_modes=True)
     settings = {
         "pipeline": asdict(cfg),
         "root": str(root),

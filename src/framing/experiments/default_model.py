@@ -1,6 +1,8 @@
-"""Regenerate the default heads shipped in `framing/default_model/` (what `infer.py` uses with no
-training step): train each with the runner on the corpus train split, recorded like any run,
-then copy its config and model with a note of the run (SOURCE.json)."""
+"""Regenerate the default models shipped in `framing/default_model/` (what `infer.py` uses with no
+training step): the heads, each trained with the runner on the corpus train split, and the
+attribution span tagger (a LoRA adapter over the pip-shipped MiniLM, trained on PolNeAR and the
+corpus), each recorded like any run, then its config and model copied with a note of the run
+(SOURCE.json)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,12 @@ from pathlib import Path
 
 from framing.experiments.config import compose_train_config
 from framing.experiments.runner import run_experiment
+from framing.core.errors import InputError
 from framing.pipeline.heads import DEFAULT_MODEL_DIR
+from framing.pipeline.tagged import DEFAULT_TAGGER
 from framing.runs.records import read_json
+
+TAGGER_EXPERIMENT = ["experiment=polnear_corpus_tagger_lora", "seed=1"]
 
 HEADS = {
     "framing": ["task=framing"],
@@ -53,3 +59,37 @@ def make_default_heads(dest_root: Path = DEFAULT_MODEL_DIR) -> dict[str, tuple[P
         (dest / "SOURCE.json").write_text(json.dumps(note, indent=1) + "\n", encoding="utf-8")
         out[task] = (dest, run_dir)
     return out
+
+
+def make_default_tagger(run_dir: Path | None = None, dest: Path = DEFAULT_TAGGER) -> Path:
+    """Train the attribution span tagger (`TAGGER_EXPERIMENT`, about 40 minutes on 2 cores), or
+    take the complete recorded run `run_dir` of that experiment, and copy its model to `dest`."""
+    if run_dir is None:
+        run_dir = run_experiment(compose_train_config(TAGGER_EXPERIMENT), TAGGER_EXPERIMENT)
+    run_dir = Path(run_dir)
+    status = run_dir / "status.json"
+    if not status.is_file() or read_json(status).get("status") != "complete":
+        raise InputError(f"{run_dir}: not a complete recorded run (see its status.json)")
+    metrics = read_json(run_dir / "metrics.json")
+    if metrics.get("name") != "polnear_corpus_tagger_lora" or not (run_dir / "model").is_dir():
+        raise InputError(
+            f"{run_dir}: not a saved run of {TAGGER_EXPERIMENT[0]} "
+            "(python scripts/train.py experiment=polnear_corpus_tagger_lora)"
+        )
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(run_dir / "model", tmp / "model")
+    shutil.copy(run_dir / "config.yaml", tmp / "config.yaml")
+    note = {
+        "made_by": "python scripts/make_default_model.py --attribution",
+        "run": str(run_dir),
+        "git": metrics["meta"]["git"],
+        "data_fingerprint": metrics["meta"]["data_fingerprint"],
+        "corpus_fingerprint": metrics["meta"].get("corpus_fingerprint"),
+        "polnear_dev_sentence_macro_f1": metrics["dev"]["macro_f1"],
+        "polnear_test_sentence_macro_f1": metrics["test"]["macro_f1"],
+    }
+    (tmp / "SOURCE.json").write_text(json.dumps(note, indent=1) + "\n", encoding="utf-8")
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+    return dest

@@ -83,12 +83,20 @@ def load_pretrained(name: str, loader: type, **kwargs) -> object:
     path = resolve_model_name(name)
     if Path(path).exists() and not (Path(path) / "config.json").is_file():
         raise InputError(f"model.name={name!r} is not a transformers model (no config.json)")
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # no load report or progress bar on every run
+    hf_logging.disable_progress_bar()
     try:
         return loader.from_pretrained(path, **kwargs)
     except (OSError, ValueError, KeyError, TypeError) as e:
         reason = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
         where = "folder" if Path(path).exists() else "name (not a local folder; hub offline?)"
         raise InputError(f"model.name={name!r}: cannot load this {where}: {reason}") from None
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
 
 
 def load_labelled(name: str, loader: type, labels: list[str]) -> tuple[object, object]:

@@ -4,6 +4,8 @@ task head instead of every weight, save only those (`adapter_model.safetensors` 
 
 from __future__ import annotations
 
+import warnings
+
 from pathlib import Path
 
 import torch
@@ -71,10 +73,14 @@ def load_adapter(
             f"weights {fingerprint}, found {base_fingerprint(base)})"
         )
     try:
-        model = PeftModel.from_pretrained(base, str(folder))
+        with warnings.catch_warnings():  # peft asks transformers a deprecated question
+            warnings.simplefilter("ignore", FutureWarning)
+            model = PeftModel.from_pretrained(base, str(folder))
     except (RuntimeError, ValueError, KeyError, TypeError, OSError, SafetensorError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise InputError(
-            f"{folder}: the adapter does not fit the base encoder {base_name} ({first[:200]})"
+            f"{folder}: the adapter is unreadable or does not fit the base encoder {base_name} "
+            f"({first[:200]}); regenerate it (python scripts/make_default_model.py --attribution "
+            "for the shipped one)"
         ) from None
     return model.merge_and_unload()

@@ -35,7 +35,7 @@ class PipelineConfig:
     device: str = "auto"
     include_headline: bool = False
     attribution: str = "rules"  # rules | learned | combined | tagger | rules_tagger
-    span_tagger: str | None = None  # a polnear_tagger run folder (or its model/ folder)
+    span_tagger: str | None = "default"  # the shipped tagger, or a polnear_tagger run folder
 
     def __post_init__(self) -> None:
         modes = [*ATTRIBUTION_MODES, *TAGGER_MODES]
@@ -43,8 +43,9 @@ class PipelineConfig:
             raise InputError(f"attribution={self.attribution!r}; expected one of {modes}")
         if self.attribution in TAGGER_MODES and not self.span_tagger:
             raise InputError(
-                f"attribution={self.attribution} needs span_tagger=<polnear_tagger run folder> "
-                "(python scripts/train.py experiment=polnear_tagger)"
+                f"attribution={self.attribution} needs span_tagger=default or "
+                "span_tagger=<polnear_tagger run folder> (python scripts/train.py "
+                "experiment=polnear_tagger)"
             )
         if not self.targets or any(not t.strip() for t in self.targets):
             raise InputError("targets must be a non-empty list of non-empty strings")
@@ -69,11 +70,14 @@ class InferConfig(PipelineConfig):
 class Pipeline:
     """Loads spaCy and the heads once; `analyze` turns one Document into claim rows."""
 
-    def __init__(self, cfg: PipelineConfig) -> None:
+    def __init__(self, cfg: PipelineConfig, all_modes: bool = False) -> None:
+        """`all_modes`: also load the span tagger when `cfg.attribution` does not use it (to
+        score every mode)."""
         self.cfg = cfg
         self.nlp = load_nlp()
         self.heads: dict[str, Head] = load_heads(cfg.model_dir, cfg.device, HEAD_TASKS)
-        self.tagger = load_span_tagger(cfg.span_tagger, cfg.device) if cfg.span_tagger else None
+        wanted = cfg.span_tagger and (all_modes or cfg.attribution in TAGGER_MODES)
+        self.tagger = load_span_tagger(cfg.span_tagger, cfg.device) if wanted else None
 
     @property
     def modes(self) -> tuple[str, ...]:

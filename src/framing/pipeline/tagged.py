@@ -11,6 +11,9 @@ from framing.learning.tagger import META_FILE, TokenTagger
 from framing.pipeline.article import Attribution, Claim, Span
 from framing.pipeline.claims import claim_sentences
 
+# The shipped attribution tagger (span_tagger=default): scripts/make_default_model.py --attribution
+DEFAULT_TAGGER = Path(__file__).resolve().parents[1] / "default_model" / "attribution_spans"
+
 
 def learned_attribution(claims: list[Claim], text: str, tagger: TokenTagger) -> list[Attribution]:
     """Claim attributions from the tagger run on each claim's sentence: attributed when
@@ -52,7 +55,15 @@ def learned_attribution(claims: list[Claim], text: str, tagger: TokenTagger) -> 
 
 
 def load_span_tagger(path: str, device: str):
-    """A TokenTagger from a polnear_tagger run folder or its model/ folder."""
+    """A TokenTagger from a polnear_tagger run folder or its model/ folder; "default" is the
+    shipped one."""
+    if path == "default":
+        if not (DEFAULT_TAGGER / "model" / META_FILE).is_file():
+            raise InputError(
+                f"the shipped attribution tagger is missing ({DEFAULT_TAGGER}): run "
+                "python scripts/make_default_model.py --attribution, or span_tagger=<run folder>"
+            )
+        return TokenTagger.load(DEFAULT_TAGGER / "model", device=device)
     p = Path(path)
     if (p / "model" / META_FILE).is_file():
         p = p / "model"

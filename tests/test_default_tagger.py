@@ -1,0 +1,161 @@
+"""The shipped attribution tagger: trained on PolNeAR plus the corpus, regenerated from a
+recorded run, loaded offline by default, and its spans made whole by the rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import compose_train, shrink
+from omegaconf import OmegaConf
+from test_polnear import FAKE_POLNEAR, polnear_root
+
+from framing.benchmarks.spans import corpus_sentences
+from framing.core.errors import InputError
+from framing.data.config import DataConfig
+from framing.data.tasks import corpus_splits
+from framing.experiments.default_model import make_default_tagger
+from framing.experiments.runner import run_experiment
+from framing.pipeline.tagged import DEFAULT_TAGGER, load_span_tagger
+from framing.runs import records
+
+
+def _doc() -> dict:
+    """One corpus article as load_corpus returns it: an explicit claim, its quoted
+    continuation (implicit) and an unattributed one."""
+    text = (
+        "Headline here\n\nThe drills are routine, Li Na said. "
+        '"They follow a yearly plan." Ships left port on Monday.'
+    )
+
+    def at(s: str) -> int:
+        return text.index(s)
+
+    def claim(t, attributed, implicit=False, mention=None, cue=None):
+        src = (at(mention), at(mention) + len(mention)) if mention else (None, None)
+        cue_at = (at(cue), at(cue) + len(cue)) if cue else (None, None)
+        return {
+            "kind": "body",
+            "text": t,
+            "start": at(t),
+            "end": at(t) + len(t),
+            "attributed": attributed,
+            "implicit": implicit,
+            "source": mention,
+            "source_start": src[0],
+            "source_end": src[1],
+            "source_type": "named_person" if attributed else None,
+            "cue": cue,
+            "cue_start": cue_at[0],
+            "cue_end": cue_at[1],
+        }
+
+    claims = [
+        claim("The drills are routine, Li Na said.", True, mention="Li Na", cue="said"),
+        claim('"They follow a yearly plan."', True, implicit=True),
+        claim("Ships left port on Monday.", False),
+    ]
+    return {"article_id": "a1", "text": text, "claims": claims}
+
+
+def test_corpus_claims_become_source_cue_content_spans() -> None:
+    doc = _doc()
+    sents = corpus_sentences(doc)
+    got = [[(role, s.text[a:b]) for role, a, b in s.spans] for s in sents]
+    assert [s.text for s in sents] == [
+        "The drills are routine, Li Na said.",
+        '"They follow a yearly plan."',
+        "Ships left port on Monday.",
+    ]  # the headline is in no claim: left out
+    assert got == [
+        [("Content", "The drills are routine,"), ("Source", "Li Na"), ("Cue", "said")],
+        [("Content", '"They follow a yearly plan."')],
+        [],
+    ]
+
+
+def test_in_domain_copies_are_checked() -> None:
+    with pytest.raises(InputError, match="in_domain_copies=-1"):
+        DataConfig(name="polnear", kind="polnear", in_domain="data/corpus", in_domain_copies=-1)
+    with pytest.raises(InputError, match="needs data.in_domain"):
+        DataConfig(name="polnear", kind="polnear", in_domain=None, in_domain_copies=2)
+
+
+@pytest.fixture(scope="module")
+def mixed_run(tiny_model: str, tmp_path_factory) -> Path:
+    """The default tagger's experiment, shrunk: a tiny model, two steps, corpus copies x 2."""
+    tmp = tmp_path_factory.mktemp("mixed")
+    data_root = tmp / "datasets"
+    polnear_root(data_root, FAKE_POLNEAR)
+    overrides = ["experiment=polnear_corpus_tagger_lora", f"data_root={data_root}"]
+    cfg = shrink(compose_train(overrides), tiny_model, tmp / "experiments")
+    cfg.model.max_steps, cfg.model.eval_steps, cfg.model.train_batch_size = 2, 1, 4
+    cfg.model.lora_rank = 2
+    cfg.data.in_domain_copies = 2
+    return run_experiment(OmegaConf.to_object(cfg), overrides=overrides)
+
+
+def test_the_tagger_trains_on_polnear_and_corpus_copies(mixed_run: Path) -> None:
+    m = records.read_json(mixed_run / "metrics.json")
+    corpus, _ = corpus_splits("data/corpus")
+    n_corpus = sum(len(corpus_sentences(d)) for d in corpus["train"])
+    assert n_corpus > 500
+    assert m["meta"]["n_corpus_train_sentences"] == 2 * n_corpus
+    assert m["meta"]["n_examples"]["train"] == 6  # PolNeAR's, counted apart
+    assert set(m["corpus_dev"]) == set(m["corpus_test"]) == {"rules", "learned", "combined"}
+    assert (mixed_run / "model" / "adapter" / "adapter_config.json").is_file()
+
+
+def test_make_default_tagger_copies_a_complete_run(mixed_run: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "pkg" / "attribution_spans"
+    assert make_default_tagger(mixed_run, dest) == dest
+    note = json.loads((dest / "SOURCE.json").read_text())
+    assert note["run"] == str(mixed_run)
+    assert note["made_by"] == "python scripts/make_default_model.py --attribution"
+    assert (dest / "config.yaml").read_text() == (mixed_run / "config.yaml").read_text()
+    assert load_span_tagger(str(dest), "cpu").predict(["Li Na said it."]) is not None
+    assert not dest.with_name("attribution_spans.tmp").exists()
+
+
+def test_make_default_tagger_refuses_other_folders(tmp_path: Path) -> None:
+    dest = tmp_path / "attribution_spans"
+    with pytest.raises(InputError, match="not a complete recorded run"):
+        make_default_tagger(tmp_path, dest)
+    run = tmp_path / "run"
+    run.mkdir()
+    records.set_status(run, "complete")
+    records.write_json(run / "metrics.json", {"name": "polnear_tagger"})
+    with pytest.raises(InputError, match="not a saved run of experiment=polnear_corpus"):
+        make_default_tagger(run, dest)
+    assert not dest.exists()
+
+
+def test_the_shipped_tagger_is_small_and_loads_offline(monkeypatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    weights = [p for p in DEFAULT_TAGGER.parent.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in weights) <= 15 * 2**20  # every default weight
+    note = json.loads((DEFAULT_TAGGER / "SOURCE.json").read_text())
+    assert "polnear_corpus_tagger_lora" in note["run"]
+    tagger = load_span_tagger("default", "cpu")
+    (spans,) = tagger.predict(["The plan is sound, the minister said on Monday."])
+    roles = {role for role, _, _ in spans}
+    assert {"Source", "Cue", "Content"} <= roles
+
+
+def test_a_corrupt_shipped_style_adapter_is_one_error_line(tmp_path: Path) -> None:
+    import shutil
+
+    from test_infer import SEED, infer
+
+    bad = tmp_path / "tagger"
+    shutil.copytree(DEFAULT_TAGGER, bad)
+    weights = bad / "model" / "adapter" / "adapter_model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    out = tmp_path / "rows.jsonl"
+    proc = infer(str(SEED), "attribution=tagger", f"span_tagger={bad}", f"out={out}")
+    err = proc.stderr.decode().strip().splitlines()
+    assert proc.returncode == 2
+    assert len(err) == 1 and "adapter is unreadable or does not fit" in err[0], err
+    assert not out.exists()
