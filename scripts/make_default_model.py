@@ -1,12 +1,13 @@
-"""Regenerate the embedded default heads that `scripts/infer.py` uses without a training step.
+"""Regenerate the embedded default models that `scripts/infer.py` uses without a training step.
 
-    python scripts/make_default_model.py
+    python scripts/make_default_model.py                  # the four heads (a few minutes)
+    python scripts/make_default_model.py --attribution    # the span tagger (about 40 minutes)
+    python scripts/make_default_model.py --attribution --from-run experiments/polnear_corpus_tagger_lora/RUN
 
-Trains each head with scripts/train.py's code on the corpus train split (encoder_logreg on the
-shipped all-MiniLM-L6-v2; the stance head embeds claim and target separately, pair_mode=concat,
-so one encoder pass per claim serves every target), records each run under experiments/ like
-any other, and copies its config and model (a few kB of safetensors) to
-src/framing/default_model/<task>/ with a note of the run it came from.
+Heads: encoder_logreg on the shipped all-MiniLM-L6-v2, trained on the corpus train split (the
+stance head embeds claim and target separately, pair_mode=concat). Span tagger: experiment
+polnear_corpus_tagger_lora (a LoRA adapter, PolNeAR train plus the corpus). Each run is recorded
+under experiments/ like any other and copied to src/framing/default_model/ with a note of it.
 """
 
 from __future__ import annotations
@@ -15,19 +16,26 @@ import argparse
 import sys
 
 from framing.core.errors import InputError
-from framing.experiments.default_model import make_default_heads
+from framing.experiments.default_model import make_default_heads, make_default_tagger
 
 
 def main() -> int:
-    # no options: parsing only answers --help (and refuses anything else) before any training
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attribution", action="store_true", help="the span tagger, not heads")
+    parser.add_argument("--from-run", help="with --attribution: copy this complete run instead")
+    args = parser.parse_args()
     try:
-        made = make_default_heads()
+        if args.from_run and not args.attribution:
+            raise InputError("--from-run goes with --attribution")
+        if args.attribution:
+            made = {"attribution_spans": (make_default_tagger(args.from_run), args.from_run)}
+        else:
+            made = make_default_heads()
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     for task, (dest, run_dir) in made.items():
-        print(f"{task}: {dest} from {run_dir}")
+        print(f"{task}: {dest} from {run_dir or 'a new run'}")
     return 0
 
 
