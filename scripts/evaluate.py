@@ -34,11 +34,6 @@ def main() -> int:
         help="run folder whose model replaces the default head of its task",
     )
     parser.add_argument(
-        "--attribution",
-        default="combined",
-        help="mode used by infer.py; all modes are scored either way",
-    )
-    parser.add_argument(
         "--span-tagger",
         default="default",
         help="span tagger scored in the tagger modes: the shipped one (default) or a "

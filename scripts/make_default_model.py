@@ -2,7 +2,7 @@
 
     python scripts/make_default_model.py                  # the four heads (a few minutes)
     python scripts/make_default_model.py --attribution    # the span tagger (about 40 minutes)
-    python scripts/make_default_model.py --attribution --from-run experiments/polnear_corpus_tagger_lora/RUN
+    python scripts/make_default_model.py --attribution --from-run RUN  # copy a recorded run
 
 Heads: encoder_logreg on the shipped all-MiniLM-L6-v2, trained on the corpus train split (the
 stance head embeds claim and target separately, pair_mode=concat). Span tagger: experiment

@@ -10,9 +10,9 @@ import json
 import shutil
 from pathlib import Path
 
+from framing.core.errors import InputError
 from framing.experiments.config import compose_train_config
 from framing.experiments.runner import run_experiment
-from framing.core.errors import InputError
 from framing.pipeline.heads import DEFAULT_MODEL_DIR
 from framing.pipeline.tagged import DEFAULT_TAGGER
 from framing.runs.records import read_json

@@ -5,7 +5,6 @@ task head instead of every weight, save only those (`adapter_model.safetensors` 
 from __future__ import annotations
 
 import warnings
-
 from pathlib import Path
 
 import torch

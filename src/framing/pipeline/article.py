@@ -43,6 +43,7 @@ class Attribution:
     source_span: Span | None = None  # the mention in the text
     source_type: str | None = None  # named_person | named_organization | document | unnamed
     cue: Span | None = None
+    channel: Span | None = None  # who passed the words on: "TASS" in "X said ..., TASS reported"
 
 
 @dataclass

@@ -26,7 +26,9 @@ def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:
 
     Explicit: a reporting cue outside quotation marks with a source-like subject, resolved to
     the fullest name the article has given so far ("Zhang" -> "Zhang Hong", "he" -> the last
-    person quoted, "the minister" -> the person introduced with that role). Implicit: a claim
+    person quoted, "the minister" -> the person introduced with that role, "Chinese analysts"
+    -> "Analysts" cited just before). Words an outlet passes on keep their speaker as the
+    source and the outlet as the channel ("Putin said ..., TASS reported"). Implicit: a claim
     inside a quotation that runs over claims, a whole quotation with no cue right after an
     attributed claim, or a cue-less "would" sentence continuing indirect speech.
     """
@@ -52,7 +54,7 @@ def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:
             lo, hi = (span.start, span.end) if span is not None else (0, 0)
             memory.see(doc, lo, hi)
             backshift.append(_backshifted(doc, lo, hi))
-            cue = find_cue(doc, lo, hi, in_quote=depth_in[-1] > 0) if hi > lo else None
+            cue = find_cue(doc, lo, hi, in_quote=depth_in[-1] > 0, relay=True) if hi > lo else None
             if cue is None or cue.source is None:
                 out.append(replace(c, attribution=Attribution()))
                 continue
@@ -66,12 +68,15 @@ def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:
                 memory.people.append((source, set()))
             memory.sources.append((head_lemma(mention.root), source, kind))
             cue_span = doc[cue.start : cue.end]
+            channel = doc[cue.channel[0] : cue.channel[1]] if cue.channel else None
             att = Attribution(
                 attributed=True,
                 source=source,
                 source_span=Span(base + mention.start_char, base + mention.end_char, mention.text),
                 source_type=kind,
                 cue=Span(base + cue_span.start_char, base + cue_span.end_char, cue_span.text),
+                channel=channel
+                and Span(base + channel.start_char, base + channel.end_char, channel.text),
             )
             out.append(replace(c, attribution=att))
     _implicit(out, depth_in, text)
@@ -100,7 +105,7 @@ def _continued(claims: list[Claim], backshift: list[bool], text: str) -> None:
             continue
         if "\n" in text[prev.end : c.start] or has_quote(prev.text) or has_quote(c.text):
             continue
-        c.attribution = Attribution(True, True, a.source, a.source_span, a.source_type, None)
+        c.attribution = replace(a, implicit=True, cue=None)
 
 
 def _implicit(claims: list[Claim], depth_in: list[int], text: str) -> None:
@@ -125,9 +130,7 @@ def _implicit(claims: list[Claim], depth_in: list[int], text: str) -> None:
                 for i in run:
                     if not claims[i].attribution.attributed:
                         a = speaker.attribution
-                        claims[i].attribution = Attribution(
-                            True, True, a.source, a.source_span, a.source_type, None
-                        )
+                        claims[i].attribution = replace(a, implicit=True, cue=None)
         k = j
 
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from framing.pipeline.lexicon import (
+    CHANNEL_VERBS,
     CLOSE_QUOTES,
     COGNITION_VERBS,
     COLLECTIVE,
     CUE_VERBS,
     DOCUMENT_NOUNS,
+    NEGATORS,
     NOT_SAID,
     OPEN_QUOTES,
     PARTICLE_VERBS,
@@ -44,6 +46,7 @@ class Cue:
     source: tuple[int, int] | None  # token range of the source NP
     depth: int  # steps up to the clause root: the smaller, the more it governs the claim
     trailing: bool  # "..., X said": the cue follows what it reports
+    channel: tuple[int, int] | None = None  # who passed it on: "..., TASS reported"
 
 
 def quoted_tokens(doc: Doc, start: int, end: int, depth: int = 0) -> list[bool]:
@@ -189,6 +192,13 @@ def _subject(verb: Token, lo: int, hi: int) -> Token | None:
     return _chunk_before(verb, lo)
 
 
+def _negated(subj: Token) -> bool:
+    """A subject that says no one spoke: "No one", "Nobody", "Neither side", "None of them"."""
+    if subj.lower_ in NEGATORS:
+        return True
+    return any(c.dep_ in ("det", "preconj") and c.lower_ in NEGATORS for c in subj.children)
+
+
 def _chunk_before(verb: Token, lo: int) -> Token | None:
     """The noun phrase between a comma and a trailing cue the parser left without a subject
     ("..., the Joint Chiefs of Staff (JCS) said.")."""
@@ -237,7 +247,7 @@ def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, To
     if lemma in PARTICLE_VERBS and not particles & PARTICLE_VERBS[lemma]:
         return None
     subj = _subject(verb, lo, hi)
-    if subj is None:
+    if subj is None or _negated(subj):
         return None
     speaker = _speaker(subj, lo, hi)
     if not _source_ok(speaker, lo, hi):
@@ -272,12 +282,13 @@ def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, To
 
 
 def find_cue(
-    doc: Doc, lo: int, hi: int, strict: bool = False, in_quote: bool = False
+    doc: Doc, lo: int, hi: int, strict: bool = False, in_quote: bool = False, relay: bool = False
 ) -> Cue | None:
     """The reporting cue that governs tokens [lo, hi) of a parsed Doc, if any.
 
     Cues inside quotations are skipped (`in_quote`: the range starts inside one); among the
-    rest the one nearest the clause root wins. `strict`: see `_verb_cue`.
+    rest the one nearest the clause root wins. `strict`: see `_verb_cue`. `relay`: an outlet
+    passing on what a speaker said gives way to the speaker, and becomes the channel.
     """
     quoted = quoted_tokens(doc, lo, hi, int(in_quote))
     found: list[Cue] = []
@@ -324,7 +335,57 @@ def find_cue(
         return None
     # "A said B, and C, X reported.": a cue closing the sentence reports all that precedes it
     last = [c for c in found if c.trailing and _closes(doc, max(c.end, c.source[1]), hi)]
-    return last[-1] if last else min(found, key=lambda c: (c.depth, c.start))
+    cue = last[-1] if last else min(found, key=lambda c: (c.depth, c.start))
+    return _relayed(doc, cue, found, lo, hi) if relay else cue
+
+
+def _relayed(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
+    """The speaker's cue with the outlet that passed the words on as its channel: "Putin
+    announced ..., TASS reported" -> Putin, announced (channel TASS); "According to TASS,
+    Putin said ..." the same; "..., Reuters reported, citing two officials" -> two officials,
+    reported (channel Reuters). A channel alone ("..., TASS reported") stays the source."""
+    if cue.source is None:
+        return cue
+    head = doc[cue.start]
+    if head.lower_ == "according":
+        verb = None
+    elif head.lemma_.lower() in CHANNEL_VERBS and cue.trailing:
+        verb = head
+        for c in head.children:
+            objs = [o for o in c.children if o.dep_ == "dobj" and _source_ok(o, lo, hi)]
+            if c.lemma_ == "cite" and c.i > head.i and objs:  # not "citing security concerns"
+                return Cue(
+                    cue.start, cue.end, np_range(objs[0], lo, hi), cue.depth, True, cue.source
+                )
+    else:
+        by = [c for c in found if doc[c.start].lower_ == "according" and _under(doc, c, head)]
+        if by and by[0].source and by[0].source[1] <= cue.start:  # "According to TASS, Putin"
+            return Cue(cue.start, cue.end, cue.source, cue.depth, cue.trailing, by[0].source)
+        return cue
+    channel = doc[cue.source[0] : cue.source[1]].text.lower()
+    inner = [
+        c
+        for c in found
+        if c is not cue
+        and c.source is not None
+        and c.source[1] <= cue.start
+        and doc[c.start].lemma_.lower() not in COGNITION_VERBS
+        and doc[c.source[0] : c.source[1]].text.lower() != channel
+        and (
+            _under(doc, cue, doc[c.start])
+            if verb is None
+            else doc[c.start].head == verb and doc[c.start].dep_ in ("ccomp", "parataxis")
+        )
+    ]
+    if not inner:
+        return cue
+    c = min(inner, key=lambda c: c.start)
+    return Cue(c.start, c.end, c.source, c.depth, c.trailing, cue.source)
+
+
+def _under(doc: Doc, cue: Cue, verb: Token) -> bool:
+    """Whether a cue hangs from `verb`, maybe through a clause ("said ..., according to X")."""
+    return any(t == verb for t in doc[cue.start].ancestors)
 
 
 def _closes(doc: Doc, i: int, hi: int) -> bool:

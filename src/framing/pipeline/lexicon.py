@@ -37,6 +37,10 @@ VOICED = _w("concern alarm support opposition worry criticism doubt hope regret"
 NOT_SAID = _w("little nothing much")
 COLLECTIVE = _w("side party country leader government")
 QUANTIFIERS = _w("one some many most several two three few all both none each")
+# Subjects that deny there is any source: "No one said", "Neither side calls it", "None of ...".
+NEGATORS = _w("no neither none nobody noone no-one nothing")
+# Verbs by which an outlet passes on what someone else said ("..., TASS reported").
+CHANNEL_VERBS = _w("report")
 
 # Head nouns, lower-case lemmas. A document speaks through its text.
 DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document treaty assessment
@@ -60,7 +64,9 @@ PERSON_NOUNS = _w("""professor expert analyst researcher fellow scholar director
     spokesman spokeswoman lawmaker senator legislator deputy strategist specialist veteran
     retiree""")
 # Words before a name that mark a person ("Ministry spokesperson Jeon Ha-kyu", "Col. X").
-HONORIFICS = _w("mr mrs ms dr prof gen lt col colonel adm captain capt maj sgt tan sri")
+HONORIFICS = _w("mr mrs ms dr prof gen lt col colonel adm captain capt maj sgt sri")
+# Words that are titles only before their partner ("Tan Sri Ahmad"); alone they are surnames.
+PAIRED_TITLES = {"tan": "sri", "puan": "sri"}
 SPOKES_NOUNS = _w("spokesperson spokesman spokeswoman spokespeople mouthpiece")
 ORG_NOUNS = _w("""ministry embassy agency government department military navy army fleet command
     kremlin pentagon institute center centre council forum guard company companies firm wing
@@ -78,7 +84,19 @@ KNOWN_ORGS = _w("""xinhua tass reuters afp ap ria novosti interfax kcna yonhap i
 TITLE_WORDS = _w("""mr mrs ms dr prof president premier minister ambassador general gen lt col
     colonel admiral adm rear vice deputy secretary spokesperson spokesman spokeswoman chief
     senator sen rep governor captain capt major maj sergeant commander foreign defense defence
-    state chairman tan sri dato datuk sheikh""")
+    state chairman sri dato datuk sheikh""")
+# Family names written first (Chinese, Korean, Vietnamese): "Tan Wenlu", "Park Ji-won", "Le Thi
+# Hoa" are one person however NER splits, shortens or labels them.
+SURNAMES = frozenset(
+    """Bai Bao Cai Cao Chen Cheng Cui Dai Deng Ding Dong Du Duan Fan Fang Feng Fu Gao Ge Gong Gu
+    Guan Guo Han Hao He Hou Hu Hua Huang Ji Jia Jiang Jin Kong Lai Lei Li Liang Liao Lin Liu Long
+    Lu Luo Lü Ma Mao Meng Mo Pan Peng Qian Qiao Qin Qiu Ren Shao Shen Shi Song Su Sun Tan Tang
+    Tao Tian Wan Wang Wei Wen Wu Xia Xiang Xiao Xie Xiong Xu Xue Yan Yang Yao Ye Yi Yin Yu Yuan
+    Zeng Zhang Zhao Zheng Zhong Zhou Zhu Zou Ahn Bae Baek Chae Cho Choi Chung Chun Eom Ha Heo Hong
+    Hwang Jang Jeon Jeong Jo Ju Jung Kang Kim Ko Kwak Kwon Lee Lim Min Moon Nam Noh Oh Park Ryu Seo
+    Seong Shin Sohn Son Sung Woo Yoo Yoon Yun Bui Dang Dinh Do Doan Duong Ho Hoang Huynh Lam Le
+    Luong Ly Mai Ngo Nguyen Pham Phan Quach Ta To Tran Trinh Truong Vo Vu""".split()
+)
 
 
 def head_lemma(token: Token) -> str:

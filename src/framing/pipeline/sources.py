@@ -12,11 +12,13 @@ from framing.pipeline.lexicon import (
     KNOWN_ORGS,
     ORG_LABELS,
     ORG_NOUNS,
+    PAIRED_TITLES,
     PERSON_NOUNS,
     PERSON_ROLES,
     PRONOUNS,
     QUANTIFIERS,
     SPOKES_NOUNS,
+    SURNAMES,
     TITLE_WORDS,
     UNNAMED_NOUNS,
     head_lemma,
@@ -38,17 +40,21 @@ class Memory:
     orgs: list[str] = field(default_factory=list)
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # head, source, type
     gender: dict[str, str] = field(default_factory=dict)  # name -> "he" | "she"
+    nations: dict[str, set[str]] = field(default_factory=dict)  # name -> its country words
+    # plural unnamed groups: head, modifiers, source
+    groups: list[tuple[str, set[str], str]] = field(default_factory=list)
 
     def see(self, doc: Doc, lo: int, hi: int) -> None:
         for ent in doc.ents:
             if not lo <= ent.start < hi:
                 continue
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" or ent.label_ == "ORG" and _surname_first(ent.text):
                 name = _clean_name(ent)
                 if name and " " not in name:
                     name = _titled(ent) or name  # "President Putin" when no first name is given
                 if name:
                     self.people.append((name, _title_words(ent)))
+                    self.nations[name] = _nation_words(ent)
             elif ent.label_ == "ORG":
                 self.orgs.append(ent.text)
 
@@ -59,16 +65,39 @@ class Memory:
         plain = [n for n in hits if n.split()[0].lower().rstrip(".") not in TITLE_WORDS]
         return (plain or hits or [None])[-1]
 
-    def holder(self, role_words: set[str], head: str) -> str | None:
+    def holder(self, role_words: set[str], head: str, nations: set[str]) -> str | None:
         """The latest person introduced with this role ("defense chief Li Shangfu" for "the
-        Chinese defense minister"); a role with modifiers must share one of them."""
-        heads = {head} | ({"minister", "chief"} if head in ("minister", "chief") else set())
-        mods = role_words - heads
+        Chinese defense minister", "Vladimir Putin, Russia's president," for "the Russian
+        president"); a role with modifiers must share one of them, and its country (`nations`,
+        stems) must not differ from the person's."""
+        heads = {head} | _ROLE_KIN.get(head, set())
+        mods = {_stem(w) for w in role_words - heads - {"'s", "’s"}}
         best, best_score = None, 0 if not mods else 1
         for name, titles in self.people:
-            if titles & heads and len(titles & mods) >= best_score:
-                best, best_score = name, len(titles & mods)
+            theirs = self.nations.get(name, set())
+            if not titles & heads or nations and theirs and not nations & theirs:
+                continue
+            score = len({_stem(w) for w in titles} & mods)
+            if score >= best_score:
+                best, best_score = name, score
         return best
+
+    def group(self, head: str, mods: set[str], text: str) -> str:
+        """The source string of a plural unnamed group ("Chinese analysts"): the first form of
+        the one group with this head cited earlier in the article whose modifiers include or
+        are included in these ("Analysts", "some analysts"); else `text`."""
+        hits = [
+            k for k, (h, m, _) in enumerate(self.groups) if h == head and (mods <= m or m <= mods)
+        ]
+        names = {self.groups[k][2] for k in hits}
+        if len(names) != 1:
+            hits = [k for k in hits if self.groups[k][2] == text]
+        if not hits:
+            self.groups.append((head, mods, text))
+            return text
+        h, m, source = self.groups[hits[-1]]
+        self.groups[hits[-1]] = (h, m | mods, source)
+        return source
 
     def last_source(self, want) -> tuple[str, str] | None:
         for head, source, kind in reversed(self.sources):
@@ -82,11 +111,70 @@ def _text(doc: Doc, first: int, last: int) -> str:
     return doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
 
 
+# Role nouns that name the same post ("the Russian leader" for "President Vladimir Putin").
+_ROLE_KIN = {
+    "minister": {"chief"},
+    "chief": {"minister"},
+    "leader": {"president", "premier", "chancellor", "king"},
+}
+# Words of a group mention that say nothing about which group it is.
+_GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
+# Words that make a group mention another group ("other analysts", "two officials").
+_GROUP_CONTRAST = {"other", "others", "another", "different", "rival"}
+# Country abbreviations, stemmed as their adjective is ("US" as "American").
+_STEM_ALIAS = {"us": "amer", "usa": "amer", "uk": "brit"}
+# Words that make a run that starts with a family name a company ("Sun Microsystems").
+_COMPANY_WORDS = frozenset(
+    "research microsystems airlines airways express motors electronics holdings enterprises "
+    "corp inc co ltd bank am industries group".split()
+)
+
+
+def _stem(word: str) -> str:
+    """A word cut to four letters, so that a country and its adjective meet ("Russia",
+    "Russian"), as do spelling variants ("defence", "defense")."""
+    w = word.lower().replace(".", "")
+    return _STEM_ALIAS.get(w, w[:4])
+
+
+def _is_title(words: list, k: int) -> bool:
+    w = words[k].lower_.rstrip(".")
+    partner = PAIRED_TITLES.get(w)
+    if partner:  # "Tan Sri Ahmad", but "Tan Wenlu"
+        return k + 1 < len(words) and words[k + 1].lower_.rstrip(".") == partner
+    return w in TITLE_WORDS
+
+
+def _name_start(ent) -> int:
+    """Where a name begins: with a family name NER left out before it ("Vu" of "Vu Thi Lan")."""
+    doc = ent.doc
+    i = ent.start
+    if i > 0 and doc[i - 1].text in SURNAMES and doc[i - 1].dep_ == "compound":
+        if ent.start <= doc[i - 1].head.i < ent.end:
+            return i - 1
+    return i
+
+
 def _clean_name(ent) -> str:
-    words = [t for t in ent if t.text not in _POSSESSIVE]
-    while words and words[0].lower_.rstrip(".") in TITLE_WORDS:
+    words = [t for t in ent.doc[_name_start(ent) : ent.end] if t.text not in _POSSESSIVE]
+    while words and _is_title(words, 0):
         words = words[1:]
     return _text(ent.doc, words[0].i, words[-1].i) if words else ""
+
+
+def _surname_first(name: str) -> bool:
+    """Whether a capitalised run reads as a family name first: "Le Thi Hoa", "He Lei",
+    "Park Ji-won" (NER often takes these for organisations or misses them)."""
+    parts = name.split()
+    if not 2 <= len(parts) <= 3 or parts[0] not in SURNAMES:
+        return False
+    return all(
+        p[:1].isupper()
+        and p.replace("-", "").isalpha()
+        and not p.isupper()
+        and p.lower() not in ORG_NOUNS | KNOWN_ORGS | _COMPANY_WORDS
+        for p in parts
+    )
 
 
 def _titled(ent) -> str | None:
@@ -99,26 +187,37 @@ def _titled(ent) -> str | None:
     return _text(doc, i, ent.end - 1) if has_title and i < ent.start else None
 
 
-def _title_words(ent) -> set[str]:
-    """Lower-case words naming the person's role: just before the name, or its appositive."""
+def _title_tokens(ent) -> list:
+    """The tokens naming the person's role: just before the name, or its appositive."""
     doc = ent.doc
-    words: set[str] = set()
+    toks = []
     i = ent.start - 1
     while i >= 0 and i >= ent.start - 7:
         t = doc[i]
         if t.is_punct or t.pos_ in ("VERB", "AUX", "DET", "PRON") or t.lower_ in ("and", "by"):
             break
-        words.add(t.lower_)
+        toks.append(t)
         i -= 1
     for child in ent.root.children:
         if child.dep_ == "appos":
-            words.update(t.lower_ for t in child.subtree)
-    return words
+            toks.extend(child.subtree)
+    return toks
+
+
+def _title_words(ent) -> set[str]:
+    """Lower-case words naming the person's role: just before the name, or its appositive."""
+    return {t.lower_ for t in _title_tokens(ent)}
+
+
+def _nation_words(ent) -> set[str]:
+    """Stems of the country words in a person's role ("Russian President", "Russia's")."""
+    return {_stem(t.text) for t in _title_tokens(ent) if t.ent_type_ in ("NORP", "GPE")}
 
 
 def _person_in(span: TokenSpan) -> str | None:
     """The person a mention names: its last PERSON entity, a name set off after it ("a deputy
-    minister, Yevgeny Rostovtsev,"), or a title followed by a name NER missed."""
+    minister, Yevgeny Rostovtsev,"), or a title or a family name followed by a name NER
+    missed or took for an organisation ("researcher Le Thi Hoa", "He Lei")."""
     people = [
         e for e in span.doc.ents if e.label_ == "PERSON" and span.start <= e.start < span.end
     ]
@@ -137,16 +236,21 @@ def _person_in(span: TokenSpan) -> str | None:
     ):
         return _clean_name(span)  # "Carolina Vasconcelos, a professor of ..."
     if root.pos_ == "PROPN" and root.i == span.end - 1 and root.text[:1].isupper():
-        i = root.i
+        doc, i = span.doc, root.i
         while i > span.start and (
-            span.doc[i - 1].pos_ == "PROPN"
-            and span.doc[i - 1].text[:1].isupper()
-            or span.doc[i - 1].text == "-"
+            doc[i - 1].pos_ == "PROPN"
+            and doc[i - 1].text[:1].isupper()
+            or doc[i - 1].text == "-"
+            or doc[i - 1].text in SURNAMES
+            and doc[i - 1].dep_ == "compound"  # "He Lei"
         ):
             i -= 1
-        before = {t.lower_.rstrip(".") for t in span.doc[span.start : i]}
+        before = {t.lower_.rstrip(".") for t in doc[span.start : i]}
         if i > span.start and before & (HONORIFICS | PERSON_ROLES | SPOKES_NOUNS):
-            return _text(span.doc, i, root.i)
+            return _text(doc, i, root.i)
+        name = _text(doc, i, root.i)
+        if root.ent_type_ in ("", "ORG", "PERSON") and _surname_first(name):
+            return name
     return None
 
 
@@ -240,9 +344,24 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         org = next((o for o in reversed(memory.orgs) if o.lower().endswith(" " + low)), None)
         if org:
             return ("the " + org if not org.lower().startswith("the ") else org), source_type(span)
-    if lemma in PERSON_ROLES and first == "the" and not propn:
+    nations = {_stem(t.text) for t in span if t.ent_type_ in ("NORP", "GPE")}
+    named = any(t.pos_ == "PROPN" and _stem(t.text) not in nations for t in span)
+    owner = len(span) > 2 and span[1].tag_ == "POS" and bool(nations)  # "Russia's president"
+    if lemma in PERSON_ROLES and root.tag_ != "NNS" and (first == "the" or owner) and not named:
         words = {t.lower_ for t in span if not t.is_punct} - {"the"}
-        name = memory.holder(words, lemma)
+        name = memory.holder(words, lemma, nations)
         if name:
             return name, "named_person"
-    return text, source_type(span)
+    kind = source_type(span)
+    if kind == "unnamed" and root.tag_ == "NNS" and (lemma in UNNAMED_NOUNS or low == "media"):
+        if not any(t.lower_ in _GROUP_CONTRAST or t.dep_ in ("cc", "nummod") for t in span):
+            mods = {
+                _stem(t.lemma_)
+                for t in span
+                if t.i != root.i
+                and not t.is_punct
+                and t.pos_ not in ("ADP", "DET", "PRON")
+                and t.lower_ not in _GROUP_FILLER
+            }
+            return memory.group(lemma, mods, text), kind
+    return text, kind

@@ -1,0 +1,174 @@
+"""Source names (issue #9, rules): family names written first, roles standing for the person
+who holds them, one string for one group, negated subjects, and the channel of nested
+attribution. All sentences are invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.pipeline.article import Claim, Segment
+from framing.pipeline.attribution import attribute
+from framing.pipeline.claims import split_claims
+
+
+def run(nlp, text: str) -> list[Claim]:
+    """Claims of `text` (paragraphs split at blank lines), attributed; checks span offsets."""
+    segments, start = [], 0
+    for para in text.split("\n\n"):
+        segments.append(Segment("body", start, start + len(para)))
+        start += len(para) + 2
+    claims = attribute(split_claims(text, segments, nlp), text, nlp)
+    for c in claims:
+        a = c.attribution
+        for span in (a.source_span, a.cue, a.channel):
+            assert span is None or text[span.start : span.end] == span.text
+    return claims
+
+
+def who(c: Claim) -> tuple:
+    a = c.attribution
+    return (a.attributed, a.source, a.source_type)
+
+
+@pytest.mark.parametrize(
+    "full, short, appositive",
+    [
+        ("Tan Meiling", "Tan", True),  # "Tan" is no title here ("Tan Sri" is)
+        ("Vu Thi Lan", "Vu", True),  # NER leaves the family name out
+        ("Le Thi Hoa", "Le", False),  # NER takes the name for an organisation
+        ("He Lei", "He", False),  # NER misses the name altogether
+    ],
+)
+def test_surname_first_name_is_one_source(nlp, full, short, appositive):
+    subject = f"{full}, a lecturer at the Harbour Institute," if appositive else full
+    text = (
+        f"{subject} said the convoy was expected. The ships will sail again in spring, "
+        f"{short} said."
+    )
+    assert [who(c) for c in run(nlp, text)] == [(True, full, "named_person")] * 2
+
+
+@pytest.mark.parametrize(
+    "intro, mention",
+    [
+        ("Russian President Vladimir Putin", "the Russian president"),
+        ("Vladimir Putin, Russia's president,", "the Russian president"),  # appositive
+        ("Russian President Vladimir Putin", "Russia's president"),
+    ],
+)
+def test_role_resolves_to_the_person_named_with_it(nlp, intro, mention):
+    text = f"{intro} received the envoys on Monday. {mention[:1].upper()}{mention[1:]} said "
+    text += "the talks had been useful."
+    claims = run(nlp, text)
+    assert who(claims[-1]) == (True, "Vladimir Putin", "named_person")
+
+
+def test_role_of_another_country_is_not_the_person(nlp):
+    text = (
+        "Chinese Defence Minister Gao Ruiming arrived in the capital on Sunday. The exercise "
+        "will be held in July, the Russian defence minister said."
+    )
+    claims = run(nlp, text)
+    assert who(claims[-1]) == (True, "the Russian defence minister", "named_person")
+
+
+@pytest.mark.parametrize(
+    "mentions, source",
+    [
+        (["Analysts", "Chinese analysts", "Some analysts"], "Analysts"),
+        (["Chinese experts", "Experts", "Some Chinese experts"], "Chinese experts"),
+        (["Observers", "Military observers"], "Observers"),
+    ],
+)
+def test_one_group_is_one_source(nlp, mentions, source):
+    said = ["the fleet had grown", "the patrols were routine", "the talks would resume"]
+    text = " ".join(f"{m} said {s}." for m, s in zip(mentions, said))
+    assert [who(c) for c in run(nlp, text)] == [(True, source, "unnamed")] * len(mentions)
+
+
+def test_group_is_one_source_across_the_article(nlp):
+    text = (
+        "Chinese analysts said the patrol was routine.\n\nAnalysts said the ships were new."
+        "\n\nThe ships left port on Friday.\n\nThe crews rested at sea.\n\nAnalysts said "
+        "the route was long."
+    )
+    assert [c.attribution.source for c in run(nlp, text)] == [
+        "Chinese analysts",
+        "Chinese analysts",  # the next paragraph
+        None,
+        None,
+        "Chinese analysts",  # three paragraphs on: still the one group
+    ]
+
+
+def test_distinct_groups_stay_distinct(nlp):
+    text = (
+        "Russian officials said the flight was planned. Japanese officials said the flight "
+        "was a provocation. Officials said the talks would resume. Other officials said the "
+        "talks had stalled."
+    )
+    assert [c.attribution.source for c in run(nlp, text)] == [
+        "Russian officials",
+        "Japanese officials",
+        "Officials",  # which of the two groups is not plain
+        "Other officials",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neither government describes the exercise as a provocation.",
+        "None of the diplomats said the meeting had been cancelled.",
+        "No official warned that the route would be closed.",
+    ],
+)
+def test_negated_subject_is_no_source(nlp, text):
+    (claim,) = run(nlp, text)
+    assert who(claim) == (False, None, None)
+
+
+def test_negated_subject_leaves_the_real_cue(nlp):
+    (claim,) = run(nlp, "No one was hurt in the collision, the coast guard said.")
+    assert who(claim) == (True, "the coast guard", "named_organization")
+
+
+def _channel(c: Claim) -> tuple:
+    a = c.attribution
+    return (a.source, a.cue.text if a.cue else None, a.channel.text if a.channel else None)
+
+
+def test_channel_of_a_named_speaker(nlp):
+    text = (
+        "Russian President Vladimir Putin visited the port on Monday. Putin announced on "
+        "Tuesday that the exercise would be extended, TASS reported."
+    )
+    claims = run(nlp, text)
+    assert _channel(claims[1]) == ("Vladimir Putin", "announced", "TASS")
+    assert claims[1].attribution.source_type == "named_person"
+
+
+def test_channel_after_according_to(nlp):
+    (claim,) = run(nlp, "The ministry said the flight was routine, according to Xinhua.")
+    assert _channel(claim) == ("The ministry", "said", "Xinhua")
+
+
+def test_channel_citing_a_group(nlp):
+    (claim,) = run(
+        nlp, "The convoy crossed the strait on Monday, Reuters reported, citing two officials."
+    )
+    assert _channel(claim) == ("two officials", "reported", "Reuters")
+    assert claim.attribution.source_type == "unnamed"
+
+
+def test_channel_alone_stays_the_source(nlp):
+    (claim,) = run(nlp, "The exercise will last a week, TASS reported.")
+    assert _channel(claim) == ("TASS", "reported", None)
+
+
+def test_continued_quotation_keeps_the_channel(nlp):
+    text = '"The drills are routine," Putin said, according to TASS. "They will go on."'
+    first, second = run(nlp, text)
+    assert second.attribution.implicit and second.attribution.source == "Putin"
+    assert second.attribution.channel == first.attribution.channel
+    assert first.attribution.channel.text == "TASS"
