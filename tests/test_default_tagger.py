@@ -159,3 +159,86 @@ def test_a_corrupt_shipped_style_adapter_is_one_error_line(tmp_path: Path) -> No
     assert proc.returncode == 2
     assert len(err) == 1 and "adapter is unreadable or does not fit" in err[0], err
     assert not out.exists()
+
+
+# ------------------------------------------------------ the tagger's decision, made whole
+
+
+def _claims(text: str) -> list:
+    from framing.pipeline.article import Claim
+
+    out, pos = [], 0
+    for k, sent in enumerate(text.split("\n")):
+        out.append(Claim(f"c{k}", pos, pos + len(sent), sent))
+        pos += len(sent) + 1
+    return out
+
+
+def _learned(text: str, claims: list, spans: list) -> list:
+    """Learned attributions: per claim None (unattributed) or (source, cue) phrases ("" for
+    none), as the tagger gives them, in article offsets."""
+    from framing.pipeline.article import Attribution, Span
+
+    out = []
+    for c, sp in zip(claims, spans):
+        if sp is None:
+            out.append(Attribution())
+            continue
+
+        def at(phrase, c=c):
+            if not phrase:
+                return None
+            s = text.index(phrase, c.start)
+            return Span(s, s + len(phrase), phrase)
+
+        src, cue = at(sp[0]), at(sp[1])
+        out.append(Attribution(True, False, src and src.text, src, None, cue))
+    return out
+
+
+TEXT = "\n".join(
+    [
+        "Tan Wenlu, a naval researcher in Shanghai, spoke on Monday.",
+        "The patrol was routine, Tan argued.",
+        "It followed a yearly plan.",
+        "The ships will stay a week, the ministry said.",
+        "Crews rested at sea.",
+    ]
+)
+
+
+def test_tagger_sources_are_resolved_typed_and_continued(nlp) -> None:
+    from framing.pipeline.attribution import attribute
+
+    claims = _claims(TEXT)
+    spans = [None, ("Tan", "argued"), ("", ""), None, None]
+    got = [c.attribution for c in attribute(claims, TEXT, nlp, _learned(TEXT, claims, spans))]
+    assert not got[0].attributed
+    assert (got[1].source, got[1].source_type, got[1].cue.text) == (
+        "Tan Wenlu",
+        "named_person",
+        "argued",
+    )
+    assert TEXT[got[1].source_span.start : got[1].source_span.end] == "Tan"
+    # Content without a source in its sentence: the speaker goes on (implicit)
+    assert (got[2].attributed, got[2].implicit, got[2].source) == (True, True, "Tan Wenlu")
+    # the tagger decides: the rules' "the ministry said" is dropped in tagger mode ...
+    assert not got[3].attributed and not got[4].attributed
+    # ... and kept with prefer_rules (rules_tagger), with the rules' resolution and type
+    kept = attribute(claims, TEXT, nlp, _learned(TEXT, claims, spans), prefer_rules=True)
+    assert (kept[3].attribution.source, kept[3].attribution.source_type) == (
+        "the ministry",
+        "named_organization",
+    )
+
+
+def test_tagger_and_rules_on_one_source_keep_the_rules_channel(nlp) -> None:
+    from framing.pipeline.attribution import attribute
+
+    text = "Putin announced that the drills would go on, TASS reported."
+    claims = _claims(text)
+    (att,) = [
+        c.attribution
+        for c in attribute(claims, text, nlp, _learned(text, claims, [("Putin", "announced")]))
+    ]
+    assert (att.source, att.cue.text, att.channel.text) == ("Putin", "announced", "TASS")

@@ -18,7 +18,6 @@ from framing.pipeline.analyze import (
     Pipeline,
     PipelineConfig,
     resolve_attribution,
-    tagger_attribution,
 )
 from framing.pipeline.article import Attribution, Document, Span
 from framing.pipeline.heads import load_head, load_heads, predict
@@ -272,7 +271,7 @@ def test_write_rows_errors(tmp_path: Path) -> None:
 
 
 def test_evaluation_is_recorded(head_dirs, tiny_corpus: Path, tmp_path: Path) -> None:
-    cfg = PipelineConfig(model_dir=list(head_dirs.values()), device="cpu")
+    cfg = PipelineConfig(model_dir=list(head_dirs.values()), device="cpu", span_tagger=None)
     run = run_evaluation(cfg, str(tiny_corpus), "test", str(tmp_path), n_boot=20)
     assert records.read_json(run / "status.json")["status"] == "complete"
     m = records.read_json(run / "metrics.json")
@@ -301,19 +300,6 @@ def span_tagger_dir(tiny_model: str, tmp_path_factory) -> str:
     tagger.fit(texts, spans)
     tagger.save(run / "model")
     return str(run)
-
-
-def test_tagger_attribution_modes() -> None:
-    rules = Attribution(True, False, "Zhang Hong", None, "named_person", None)
-    learned = Attribution(True, False, "the ministry", Span(0, 12, "the ministry"), None, None)
-    p_type = {"unattributed": 0.5, "named_organization": 0.3, "named_person": 0.2}
-    got = tagger_attribution(rules, learned, p_type, "tagger")
-    assert (got.source, got.source_type) == ("the ministry", "named_organization")
-    assert tagger_attribution(rules, learned, p_type, "rules_tagger") == rules
-    assert tagger_attribution(Attribution(), learned, p_type, "rules_tagger").source == (
-        "the ministry"
-    )
-    assert tagger_attribution(rules, Attribution(), p_type, "tagger") == Attribution()
 
 
 def test_pipeline_runs_the_span_tagger(head_dirs, span_tagger_dir: str, article) -> None:

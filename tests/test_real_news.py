@@ -164,11 +164,12 @@ def test_run_records_every_mode_on_the_tiny_polnear(
     m = records.read_json(run / "metrics.json")
     assert (m["split"], m["articles"], m["articles_without_claims"]) == ("test", 2, [])
     # no gold-unattributed claim here is mostly made of attribution spans
+    modes = ["rules", "learned", "combined", "tagger", "rules_tagger"]  # the shipped tagger too
     assert m["unattributed_mostly_attribution"] == {
         "n": 0,
-        "predicted_attributed": {"rules": 0, "learned": 0, "combined": 0},
+        "predicted_attributed": dict.fromkeys(modes, 0),
     }
-    assert set(m["modes"]) == {"rules", "learned", "combined"}
+    assert list(m["modes"]) == modes
     rows = [json.loads(x) for x in (run / "predictions.jsonl").read_text().splitlines()]
     # body sentences only (the headlines are not claims): 3 + 2 claims
     assert [r["text"] for r in rows] == [
@@ -191,6 +192,9 @@ def test_run_records_every_mode_on_the_tiny_polnear(
     # the rules' cue "told reporters" overlaps the annotated "told" but is not it
     assert rules["cue"]["exact"]["f1"] == pytest.approx(2 / 3)
     assert rules["cue"]["overlap"]["f1"] == 1.0
+    # the shipped tagger, on plain copy, finds the same claims and the senator by name
+    assert [r["attribution_tagger"]["attributed"] for r in rows] == [True, False, True, False, True]
+    assert rows[0]["attribution_tagger"]["source"] == "Ann Cole"
     meta = records.read_json(run / "meta.json")
     assert meta["n_claims"] == 5 and meta["skipped_records"] == []
     assert records.read_json(run / "metrics.json")["meta"]["data_fingerprint"]

@@ -21,7 +21,8 @@ from framing.pipeline.tagged import learned_attribution, load_span_tagger
 log = logging.getLogger(__name__)
 
 ATTRIBUTION_MODES = ("rules", "learned", "combined")
-# With a PolNeAR span tagger (span_tagger=<run>): its spans alone, or rules first, then tagger.
+# With the span tagger (span_tagger=default or a run): its decision and spans, the source resolved
+# by the rules' reading of the article; or rules first, then the tagger.
 TAGGER_MODES = ("tagger", "rules_tagger")
 HEAD_TASKS = ("framing", "stance", "attribution", "source_type")
 
@@ -88,30 +89,26 @@ class Pipeline:
         self, claims: list[Claim], text: str, probs: dict, mode: str
     ) -> list[Attribution]:
         """Each claim's attribution under `mode` (claims carry the rules' attribution)."""
-        learned = None
         if mode in TAGGER_MODES:
             learned = learned_attribution(claims, text, self.tagger)
-        out = []
-        for k, claim in enumerate(claims):
-            if learned is None:
-                att = resolve_attribution(
-                    claim.attribution, probs["attribution"][k], probs["source_type"][k], mode
-                )
-            else:
-                att = tagger_attribution(
-                    claim.attribution, learned[k], probs["source_type"][k], mode
-                )
-            out.append(att)
-        return out
+            bare = [replace(c, attribution=Attribution()) for c in claims]
+            merged = attribute(bare, text, self.nlp, learned, prefer_rules=mode == "rules_tagger")
+            return [c.attribution for c in merged]
+        return [
+            resolve_attribution(
+                claim.attribution, probs["attribution"][k], probs["source_type"][k], mode
+            )
+            for k, claim in enumerate(claims)
+        ]
 
-    def claims(self, doc: Document) -> list[Claim]:
-        """Layout, claim splitting and rule-based attribution (no learned heads)."""
+    def claims(self, doc: Document, rules: bool = True) -> list[Claim]:
+        """Layout, claim splitting and (with `rules`) rule-based attribution."""
         segments = segment(doc.text)
         claims = split_claims(doc.text, segments, self.nlp, self.cfg.include_headline)
-        return attribute(claims, doc.text, self.nlp)
+        return attribute(claims, doc.text, self.nlp) if rules else claims
 
     def analyze(self, doc: Document) -> list[dict]:
-        claims = self.claims(doc)
+        claims = self.claims(doc, rules=self.cfg.attribution not in TAGGER_MODES)
         if not claims:
             raise InputError("no claims found: the text has no body sentences")
         probs = predict(self.heads, [c.text for c in claims], self.cfg.targets)
@@ -148,19 +145,6 @@ def resolve_attribution(
     )
 
 
-def tagger_attribution(
-    rules: Attribution, learned: Attribution, p_type: dict[str, float], mode: str
-) -> Attribution:
-    """The span tagger's attribution (its source as written, the type from the source-type
-    head), or with rules_tagger the rules' wherever they attribute the claim."""
-    if mode == "rules_tagger" and rules.attributed:
-        return rules
-    if not learned.attributed:
-        return Attribution()
-    kinds = {k: v for k, v in p_type.items() if k != "unattributed"}
-    return replace(learned, source_type=_top(kinds))
-
-
 def claim_row(
     article_id: str,
     claim: Claim,
@@ -189,6 +173,8 @@ def claim_row(
         "frame_probs": _rounded(frame_p),
         "source_span": _span(att.source_span) if att.attributed else None,
         "cue_span": _span(att.cue) if att.attributed else None,
+        "channel": att.channel.text if att.attributed and att.channel else None,
+        "channel_span": _span(att.channel) if att.attributed else None,
         "target": targets[0],
     }
     if len(targets) > 1:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from framing.pipeline.article import Attribution, Claim, Span
 from framing.pipeline.claims import claim_sentences, fully_quoted, has_quote, quote_depth
-from framing.pipeline.cues import find_cue
+from framing.pipeline.cues import Cue, find_cue
 from framing.pipeline.lexicon import (
     OPEN_QUOTES,
     head_lemma,
 )
+from framing.pipeline.merge import adopt
 from framing.pipeline.sources import Memory, resolve_mention
 
 if TYPE_CHECKING:
@@ -20,9 +21,19 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:
+def attribute(
+    claims: list[Claim],
+    text: str,
+    nlp: Language,
+    learned: list[Attribution] | None = None,
+    prefer_rules: bool = False,
+) -> list[Claim]:
     """The claims of one article with their Attribution filled in, in the order given (new
     Claim objects; the input is left as is).
+
+    With `learned` (one Attribution per claim, e.g. from the span tagger) the learned decision
+    is kept, made whole by `merge.adopt` (source resolved and typed in the same reading of the
+    article); with `prefer_rules` the rules' attribution wherever the rules attribute a claim.
 
     Explicit: a reporting cue outside quotation marks with a source-like subject, resolved to
     the fullest name the article has given so far ("Zhang" -> "Zhang Hong", "he" -> the last
@@ -37,6 +48,7 @@ def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:
     units = claim_sentences(claims, text)
     docs = nlp.pipe([text[claims[u[0]].start : claims[u[-1]].end] for u in units])
     memory = Memory()
+    learned = [learned[k] for k in order] if learned is not None else None
     out: list[Claim] = []
     depth_in: list[int] = []
     backshift: list[bool] = []
@@ -55,36 +67,44 @@ def attribute(claims: list[Claim], text: str, nlp: Language) -> list[Claim]:
             memory.see(doc, lo, hi)
             backshift.append(_backshifted(doc, lo, hi))
             cue = find_cue(doc, lo, hi, in_quote=depth_in[-1] > 0, relay=True) if hi > lo else None
-            if cue is None or cue.source is None:
-                out.append(replace(c, attribution=Attribution()))
-                continue
-            mention = doc[cue.source[0] : cue.source[1]]
-            resolved = resolve_mention(mention, memory)
-            if resolved is None:
-                out.append(replace(c, attribution=Attribution()))
-                continue
-            source, kind = resolved
-            if kind == "named_person" and " " in source:
-                memory.people.append((source, set()))
-            memory.sources.append((head_lemma(mention.root), source, kind))
-            cue_span = doc[cue.start : cue.end]
-            channel = doc[cue.channel[0] : cue.channel[1]] if cue.channel else None
-            att = Attribution(
-                attributed=True,
-                source=source,
-                source_span=Span(base + mention.start_char, base + mention.end_char, mention.text),
-                source_type=kind,
-                cue=Span(base + cue_span.start_char, base + cue_span.end_char, cue_span.text),
-                channel=channel
-                and Span(base + channel.start_char, base + channel.end_char, channel.text),
-            )
+            att = _explicit(cue, doc, base, memory)
+            if learned is not None and not (prefer_rules and att.attributed):
+                previous = next(
+                    (o.attribution for o in reversed(out) if o.attribution.attributed), None
+                )
+                att = adopt(att, learned[len(out)], doc, base, memory, previous)
             out.append(replace(c, attribution=att))
-    _implicit(out, depth_in, text)
-    _continued(out, backshift, text)
+    if learned is None or prefer_rules:
+        _implicit(out, depth_in, text)
+        _continued(out, backshift, text)
     result = list(out)
     for pos, k in enumerate(order):
         result[k] = out[pos]
     return result
+
+
+def _explicit(cue: Cue | None, doc: Doc, base: int, memory: Memory) -> Attribution:
+    """The rules' attribution of a claim from its cue (`find_cue`), the source resolved."""
+    if cue is None or cue.source is None:
+        return Attribution()
+    mention = doc[cue.source[0] : cue.source[1]]
+    resolved = resolve_mention(mention, memory)
+    if resolved is None:
+        return Attribution()
+    source, kind = resolved
+    if kind == "named_person" and " " in source:
+        memory.people.append((source, set()))
+    memory.sources.append((head_lemma(mention.root), source, kind))
+    cue_span = doc[cue.start : cue.end]
+    channel = doc[cue.channel[0] : cue.channel[1]] if cue.channel else None
+    return Attribution(
+        attributed=True,
+        source=source,
+        source_span=Span(base + mention.start_char, base + mention.end_char, mention.text),
+        source_type=kind,
+        cue=Span(base + cue_span.start_char, base + cue_span.end_char, cue_span.text),
+        channel=channel and Span(base + channel.start_char, base + channel.end_char, channel.text),
+    )
 
 
 def _backshifted(doc: Doc, lo: int, hi: int) -> bool:

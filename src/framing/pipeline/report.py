@@ -13,7 +13,14 @@ import pandas as pd
 from framing.core.errors import InputError
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
-NESTED = ("stance_probs", "frame_probs", "source_span", "cue_span", "stances")
+NESTED = (
+    "stance_probs",
+    "frame_probs",
+    "source_span",
+    "cue_span",
+    "channel_span",
+    "stances",
+)
 
 
 def to_jsonl(rows: list[dict]) -> str:

@@ -1,0 +1,63 @@
+"""A learned attribution (the span tagger's decision and spans) made whole with the rules'
+knowledge of the article: its source mention resolved to the fullest name given so far and
+typed, continuations of a quotation given their speaker (implicit), the rules' cue and channel
+kept where both found the same source."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from framing.pipeline.article import Attribution, Span
+from framing.pipeline.lexicon import head_lemma
+from framing.pipeline.sources import Memory, resolve_mention, source_type
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+def _overlap(a: Span | None, b: Span | None) -> bool:
+    return a is not None and b is not None and min(a.end, b.end) > max(a.start, b.start)
+
+
+def adopt(
+    rules: Attribution,
+    learned: Attribution,
+    doc: Doc,
+    base: int,
+    memory: Memory,
+    previous: Attribution | None,
+) -> Attribution:
+    """The attribution of one claim when the tagger decides whether it is attributed.
+
+    `doc` is the parse of the claim's sentence, which starts at article offset `base`;
+    `previous` the last attributed claim before it (for a claim with Content but no Source in
+    its sentence: a quotation or indirect speech running on, attributed implicitly).
+    """
+    if not learned.attributed:
+        return Attribution()
+    if rules.attributed and not rules.implicit:
+        if learned.source_span is None or _overlap(rules.source_span, learned.source_span):
+            return rules if rules.cue or learned.cue is None else replace(rules, cue=learned.cue)
+    mention = learned.source_span
+    span = None
+    if mention is not None:
+        span = doc.char_span(mention.start - base, mention.end - base, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        if previous is None:
+            return replace(learned, source=None, source_span=None, source_type=None)
+        return Attribution(
+            True,
+            True,
+            previous.source,
+            previous.source_span,
+            previous.source_type,
+            None,
+            previous.channel,
+        )
+    resolved = resolve_mention(span, memory)
+    source, kind = resolved if resolved else (span.text.strip(), source_type(span))
+    if kind == "named_person" and " " in source:
+        memory.people.append((source, set()))
+    memory.sources.append((head_lemma(span.root), source, kind))
+    return replace(learned, source=source, source_type=kind)
