@@ -39,6 +39,7 @@ def main() -> int:
         help="span tagger scored in the tagger modes: the shipped one (default) or a "
         "polnear_tagger run folder; 'none' scores the other modes only",
     )
+    parser.add_argument("--tagger-cover", default="content", choices=["content", "spans"])
     parser.add_argument("--device", default="auto")
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()

@@ -242,3 +242,34 @@ def test_tagger_and_rules_on_one_source_keep_the_rules_channel(nlp) -> None:
         for c in attribute(claims, text, nlp, _learned(text, claims, [("Putin", "announced")]))
     ]
     assert (att.source, att.cue.text, att.channel.text) == ("Putin", "announced", "TASS")
+
+
+class _FixedTagger:
+    """Stands in for TokenTagger: the same spans (by phrase) for every sentence."""
+
+    def __init__(self, phrases: list[tuple[str, str]]) -> None:
+        self.phrases = phrases
+
+    def predict(self, texts: list[str]) -> list[list[tuple[str, int, int]]]:
+        out = []
+        for t in texts:
+            out.append([(r, t.index(p), t.index(p) + len(p)) for r, p in self.phrases if p in t])
+        return out
+
+
+def test_tagger_cover_content_or_all_spans() -> None:
+    from framing.pipeline.tagged import learned_attribution
+
+    text = "Lin Ya, a senior fellow at a research institute in Tianjin, said that it works."
+    claims = _claims(text)
+    tagger = _FixedTagger(
+        [("Source", "Lin Ya, a senior fellow at a research institute in Tianjin"), ("Cue", "said")]
+        + [("Content", "that it works")]
+    )
+    (by_content,) = learned_attribution(claims, text, tagger, cover="content")
+    (by_spans,) = learned_attribution(claims, text, tagger, cover="spans")
+    assert not by_content.attributed  # the Content is a quarter of the claim's words
+    assert by_spans.attributed and by_spans.cue.text == "said"
+    no_content = _FixedTagger([("Source", "Lin Ya"), ("Cue", "said")])
+    (att,) = learned_attribution(claims, text, no_content, cover="spans")
+    assert not att.attributed  # spans without Content attribute nothing

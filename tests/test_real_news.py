@@ -193,7 +193,13 @@ def test_run_records_every_mode_on_the_tiny_polnear(
     assert rules["cue"]["exact"]["f1"] == pytest.approx(2 / 3)
     assert rules["cue"]["overlap"]["f1"] == 1.0
     # the shipped tagger, on plain copy, finds the same claims and the senator by name
-    assert [r["attribution_tagger"]["attributed"] for r in rows] == [True, False, True, False, True]
+    assert [r["attribution_tagger"]["attributed"] for r in rows] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
     assert rows[0]["attribution_tagger"]["source"] == "Ann Cole"
     meta = records.read_json(run / "meta.json")
     assert meta["n_claims"] == 5 and meta["skipped_records"] == []

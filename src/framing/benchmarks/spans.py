@@ -181,7 +181,6 @@ def corpus_sentences(doc: dict) -> list[Sentence]:
     ]
 
 
-
 def corpus_scores(docs: list[dict], tagger: TokenTagger, nlp: Language) -> dict:
     """Attribution scores of each mode on the gold claims of corpus articles."""
     pairs: dict[str, list] = {m: [] for m in MODES}

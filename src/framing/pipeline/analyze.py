@@ -16,7 +16,7 @@ from framing.pipeline.attribution import attribute
 from framing.pipeline.claims import load_nlp, split_claims
 from framing.pipeline.heads import Head, load_heads, predict
 from framing.pipeline.segment import segment
-from framing.pipeline.tagged import learned_attribution, load_span_tagger
+from framing.pipeline.tagged import COVERS, learned_attribution, load_span_tagger
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class PipelineConfig:
     include_headline: bool = False
     attribution: str = "rules"  # rules | learned | combined | tagger | rules_tagger
     span_tagger: str | None = "default"  # the shipped tagger, or a polnear_tagger run folder
+    tagger_cover: str = "content"  # content | spans: what makes the tagger call a claim attributed
 
     def __post_init__(self) -> None:
         modes = [*ATTRIBUTION_MODES, *TAGGER_MODES]
@@ -48,6 +49,8 @@ class PipelineConfig:
                 "span_tagger=<polnear_tagger run folder> (python scripts/train.py "
                 "experiment=polnear_tagger)"
             )
+        if self.tagger_cover not in COVERS:
+            raise InputError(f"tagger_cover={self.tagger_cover!r}; expected one of {list(COVERS)}")
         if not self.targets or any(not t.strip() for t in self.targets):
             raise InputError("targets must be a non-empty list of non-empty strings")
 
@@ -90,7 +93,7 @@ class Pipeline:
     ) -> list[Attribution]:
         """Each claim's attribution under `mode` (claims carry the rules' attribution)."""
         if mode in TAGGER_MODES:
-            learned = learned_attribution(claims, text, self.tagger)
+            learned = learned_attribution(claims, text, self.tagger, self.cfg.tagger_cover)
             bare = [replace(c, attribution=Attribution()) for c in claims]
             merged = attribute(bare, text, self.nlp, learned, prefer_rules=mode == "rules_tagger")
             return [c.attribution for c in merged]

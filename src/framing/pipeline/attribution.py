@@ -49,6 +49,7 @@ def attribute(
     docs = nlp.pipe([text[claims[u[0]].start : claims[u[-1]].end] for u in units])
     memory = Memory()
     learned = [learned[k] for k in order] if learned is not None else None
+    speaker = None  # the last explicit attribution, by the rules or the tagger
     out: list[Claim] = []
     depth_in: list[int] = []
     backshift: list[bool] = []
@@ -69,10 +70,10 @@ def attribute(
             cue = find_cue(doc, lo, hi, in_quote=depth_in[-1] > 0, relay=True) if hi > lo else None
             att = _explicit(cue, doc, base, memory)
             if learned is not None and not (prefer_rules and att.attributed):
-                previous = next(
-                    (o.attribution for o in reversed(out) if o.attribution.attributed), None
-                )
-                att = adopt(att, learned[len(out)], doc, base, memory, previous)
+                rules_att, att = att, adopt(att, learned[len(out)], doc, base, memory, speaker)
+                speaker = rules_att if rules_att.attributed else speaker
+            if att.attributed and not att.implicit:
+                speaker = att
             out.append(replace(c, attribution=att))
     if learned is None or prefer_rules:
         _implicit(out, depth_in, text)

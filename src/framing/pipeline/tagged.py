@@ -15,10 +15,17 @@ from framing.pipeline.claims import claim_sentences
 DEFAULT_TAGGER = Path(__file__).resolve().parents[1] / "default_model" / "attribution_spans"
 
 
-def learned_attribution(claims: list[Claim], text: str, tagger: TokenTagger) -> list[Attribution]:
-    """Claim attributions from the tagger run on each claim's sentence: attributed when
-    predicted Content covers at least half of the claim's words; source and cue are the
-    predicted spans in that sentence (the source as written, not resolved)."""
+COVERS = ("content", "spans")
+
+
+def learned_attribution(
+    claims: list[Claim], text: str, tagger: TokenTagger, cover: str = "content"
+) -> list[Attribution]:
+    """Claim attributions from the tagger run on each claim's sentence: attributed when the
+    predicted Content covers at least half of the claim's words (`cover="content"`, the
+    PolNeAR claim gold), or when it covers some and Source, Cue and Content together cover at
+    least half (`cover="spans"`: "X, a long description, said that Y" is X's claim); source
+    and cue are the predicted spans in that sentence (the source as written, not resolved)."""
     order = sorted(range(len(claims)), key=lambda k: claims[k].start)
     ordered = [claims[k] for k in order]
     units = claim_sentences(ordered, text)
@@ -28,19 +35,20 @@ def learned_attribution(claims: list[Claim], text: str, tagger: TokenTagger) -> 
     for unit, (base, end), spans in zip(units, bounds, predicted):
         sent = text[base:end]
         offsets = words(sent)
-        content_words = set()
+        roles: dict[str, set[int]] = {"Source": set(), "Cue": set(), "Content": set()}
         for role, s, e in spans:
             rng = word_range((s, e), offsets)
-            if role == "Content" and rng:
-                content_words.update(range(rng[0], rng[1] + 1))
+            if rng:
+                roles[role].update(range(rng[0], rng[1] + 1))
         source = next(((s, e) for r, s, e in spans if r == "Source"), None)
         cue = next(((s, e) for r, s, e in spans if r == "Cue"), None)
         for k in unit:
             c = ordered[k]
             rng = word_range((c.start - base, c.end - base), offsets)
-            n = rng[1] - rng[0] + 1 if rng else 0
-            covered = len(content_words & set(range(rng[0], rng[1] + 1))) if rng else 0
-            if n == 0 or covered < n / 2:
+            mine = set(range(rng[0], rng[1] + 1)) if rng else set()
+            content = len(roles["Content"] & mine)
+            covered = content if cover == "content" else len(set().union(*roles.values()) & mine)
+            if not mine or not content or covered < len(mine) / 2:
                 out[order[k]] = Attribution()
                 continue
             out[order[k]] = Attribution(
