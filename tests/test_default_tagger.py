@@ -273,3 +273,25 @@ def test_tagger_cover_content_or_all_spans() -> None:
     no_content = _FixedTagger([("Source", "Lin Ya"), ("Cue", "said")])
     (att,) = learned_attribution(claims, text, no_content, cover="spans")
     assert not att.attributed  # spans without Content attribute nothing
+
+
+def test_time_modes_counts_the_same_claims_in_every_mode(head_dirs, tmp_path: Path) -> None:
+    from framing.benchmarks.cost import run_cost
+    from framing.pipeline.analyze import PipelineConfig
+    from framing.pipeline.article import Document
+
+    docs = [
+        Document("a", "Drill ends\n\nThe drill ended on Friday, the ministry said. Ships left."),
+        Document("b", "Headline only"),  # no claims: left out of every mode
+        Document("c", "Talks resume\n\nOfficials said talks would resume. Critics disagreed."),
+    ]
+    cfg = PipelineConfig(model_dir=list(head_dirs.values()), device="cpu")
+    run = run_cost(cfg, docs, ["rules", "tagger"], str(tmp_path))
+    m = records.read_json(run / "metrics.json")
+    assert records.read_json(run / "status.json")["status"] == "complete"
+    assert m["modes"]["rules"]["claims"] == m["modes"]["tagger"]["claims"] == 4
+    assert m["modes"]["rules"]["cost_vs_rules"] == 1.0
+    assert m["modes"]["tagger"]["ms_per_claim"] > 0
+    with pytest.raises(InputError, match="not available"):
+        run_cost(cfg, docs, ["rules", "vote"], str(tmp_path / "other"))
+    assert not (tmp_path / "other").exists()  # refused before any run folder
