@@ -295,3 +295,26 @@ def test_time_modes_counts_the_same_claims_in_every_mode(head_dirs, tmp_path: Pa
     with pytest.raises(InputError, match="not available"):
         run_cost(cfg, docs, ["rules", "vote"], str(tmp_path / "other"))
     assert not (tmp_path / "other").exists()  # refused before any run folder
+
+
+@pytest.mark.skipif(not Path(__file__).parents[2].joinpath("shared").exists(), reason="no seed")
+def test_the_default_pipeline_on_the_founding_article_offline(tmp_path: Path) -> None:
+    from test_infer import SEED, infer
+
+    out = tmp_path / "rows.jsonl"
+    proc = infer(str(SEED), "format=jsonl", f"out={out}")  # every setting at its default
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert proc.stderr.decode().strip() == ""  # no load reports, bars or warnings
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    sources: dict[str, set[str]] = {}
+    for r in rows:
+        if r["attributed"] and r["source"]:
+            sources.setdefault(r["source"].lower(), set()).add(r["source_type"])
+    for person in ("zhang hong", "song zhongping", "cui heng"):
+        assert sources.get(person) == {"named_person"}, (person, sorted(sources))
+    assert any("xinhua" in s for s in sources), sorted(sources)
+    for vague in ("experts", "observers"):
+        assert sources.get(vague) == {"unnamed"}, (vague, sorted(sources))
+    analysts = [s for s in sources if s.endswith("analysts")]
+    assert len(analysts) == 1 and sources[analysts[0]] == {"unnamed"}, sorted(sources)
+    assert not any(s in ("wenlu", "zhongping", "hong") for s in sources)

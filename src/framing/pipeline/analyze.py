@@ -35,7 +35,7 @@ class PipelineConfig:
     model_dir: list[str] = field(default_factory=list)  # run folders replacing default heads
     device: str = "auto"
     include_headline: bool = False
-    attribution: str = "rules"  # rules | learned | combined | tagger | rules_tagger
+    attribution: str = "rules_tagger"  # rules | learned | combined | tagger | rules_tagger
     span_tagger: str | None = "default"  # the shipped tagger, or a polnear_tagger run folder
     tagger_cover: str = "content"  # content | spans: what makes the tagger call a claim attributed
 
