@@ -15,6 +15,7 @@ from framing.pipeline.article import Attribution, Claim, Document
 from framing.pipeline.attribution import attribute
 from framing.pipeline.claims import load_nlp, split_claims
 from framing.pipeline.heads import Head, load_heads, predict
+from framing.pipeline.merge import content_span
 from framing.pipeline.segment import segment
 from framing.pipeline.tagged import COVERS, learned_attribution, load_span_tagger
 
@@ -178,6 +179,7 @@ def claim_row(
         "cue_span": _span(att.cue) if att.attributed else None,
         "channel": att.channel.text if att.attributed and att.channel else None,
         "channel_span": _span(att.channel) if att.attributed else None,
+        "content_span": _span(content_span(claim.start, claim.text, att)),
         "target": targets[0],
     }
     if len(targets) > 1:

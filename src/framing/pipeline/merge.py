@@ -61,3 +61,46 @@ def adopt(
         memory.people.append((source, set()))
     memory.sources.append((head_lemma(span.root), source, kind))
     return replace(learned, source=source, source_type=kind)
+
+
+_EDGE = " \t\n,;:-–—"
+
+
+def content_span(claim_start: int, claim_text: str, att: Attribution) -> Span | None:
+    """What an attributed claim says, without who said it: the longest stretch of the claim
+    outside its source, cue and channel spans, trimmed of spaces, commas and a leading "that".
+
+    >>> a = Attribution(True, False, "Li Na", Span(24, 29, "Li Na"), None, Span(30, 34, "said"))
+    >>> content_span(0, "The drills are routine, Li Na said.", a).text
+    'The drills are routine'
+    >>> a = Attribution(True, False, "Li Na", Span(0, 5, "Li Na"), None, Span(6, 10, "said"))
+    >>> content_span(0, "Li Na said that the drills are routine.", a).text
+    'the drills are routine'
+    """
+    if not att.attributed:
+        return None
+    end = claim_start + len(claim_text)
+    cuts = sorted(
+        (max(s.start, claim_start), min(s.end, end))
+        for s in (att.source_span, att.cue, att.channel)
+        if s is not None and s.start < end and s.end > claim_start
+    )
+    pieces, pos = [], claim_start
+    for a, b in cuts:
+        pieces.append((pos, a))
+        pos = max(pos, b)
+    pieces.append((pos, end))
+    best = None
+    for a, b in pieces:
+        while a < b and claim_text[a - claim_start] in _EDGE:
+            a += 1
+        if claim_text[a - claim_start : a - claim_start + 5].lower() == "that ":
+            a += 5
+        while b > a and claim_text[b - 1 - claim_start] in _EDGE + ".":
+            b -= 1
+        letters = sum(ch.isalnum() for ch in claim_text[a - claim_start : b - claim_start])
+        if letters and (best is None or letters > best[2]):
+            best = (a, b, letters)
+    if best is None:
+        return None
+    return Span(best[0], best[1], claim_text[best[0] - claim_start : best[1] - claim_start])

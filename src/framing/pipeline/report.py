@@ -19,6 +19,7 @@ NESTED = (
     "source_span",
     "cue_span",
     "channel_span",
+    "content_span",
     "stances",
 )
 
