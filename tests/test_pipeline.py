@@ -271,7 +271,9 @@ def test_write_rows_errors(tmp_path: Path) -> None:
 
 
 def test_evaluation_is_recorded(head_dirs, tiny_corpus: Path, tmp_path: Path) -> None:
-    cfg = PipelineConfig(model_dir=list(head_dirs.values()), device="cpu", span_tagger=None)
+    cfg = PipelineConfig(
+        model_dir=list(head_dirs.values()), device="cpu", attribution="rules", span_tagger=None
+    )
     run = run_evaluation(cfg, str(tiny_corpus), "test", str(tmp_path), n_boot=20)
     assert records.read_json(run / "status.json")["status"] == "complete"
     m = records.read_json(run / "metrics.json")

@@ -888,9 +888,7 @@ def test_an_adapter_for_another_base_is_one_input_error(tiny_model: str, tmp_pat
     meta = json.loads(meta_file.read_text())
     meta["config"]["name"] = str(wider)
     meta_file.write_text(json.dumps(meta))
-    with pytest.raises(
-        InputError, match=r"adapter is unreadable or does not fit the base encoder .*wider"
-    ):
+    with pytest.raises(InputError, match=r"does not fit the base encoder .*wider"):
         TokenTagger.load(tmp_path / "model", device="cpu")
     # same shapes, other weights: caught by the base fingerprint kept in tagger.json
     same_shape = tmp_path / "same_shape"

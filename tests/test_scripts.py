@@ -315,7 +315,7 @@ def test_build_corpus_library_rebuilds_a_whole_corpus(tiny_corpus: Path, tmp_pat
 def test_make_default_model_help_and_unknown_arguments_train_nothing() -> None:
     shipped = sorted(p.stat().st_mtime_ns for p in DEFAULT_MODEL_DIR.rglob("*") if p.is_file())
     r = run("make_default_model.py", "--help", timeout=60)
-    assert r.rc == 0 and "Regenerate the embedded default heads" in r.out
+    assert r.rc == 0 and "Regenerate the embedded default models" in r.out
     r = run("make_default_model.py", "--seed", "3", timeout=60)
     assert r.rc == 2 and "unrecognized arguments: --seed 3" in r.err and r.out == ""
     assert shipped == sorted(
