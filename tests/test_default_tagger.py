@@ -321,3 +321,32 @@ def test_the_default_pipeline_on_the_founding_article_offline(tmp_path: Path) ->
     analysts = [s for s in sources if s.endswith("analysts")]
     assert len(analysts) == 1 and sources[analysts[0]] == {"unnamed"}, sorted(sources)
     assert not any(s in ("wenlu", "zhongping", "hong") for s in sources)
+
+
+def test_onnx_backend_gives_the_torch_tags_and_is_cached(
+    tiny_model: str, tmp_path: Path, monkeypatch
+) -> None:
+    from framing.learning.tagger import TaggerConfig, TokenTagger
+
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    tagger = TokenTagger(TaggerConfig(name=tiny_model, max_steps=3, device="cpu"), seed=0)
+    texts = ["The ministry said the drill was routine.", "Analysts said navies began a drill."]
+    tagger.fit(texts, [[("Source", 0, 12), ("Cue", 13, 17), ("Content", 18, 39)]] * 2)
+    tagger.save(tmp_path / "run" / "model")
+    sentences = [*texts, "Ships left.", "A much longer sentence, " * 12 + "the end."]
+    torch_tags = load_span_tagger(str(tmp_path / "run"), "cpu", "torch").predict(sentences)
+    onnx_tagger = load_span_tagger(str(tmp_path / "run"), "cpu", "onnx")
+    assert onnx_tagger.runner is not onnx_tagger.model
+    assert onnx_tagger.predict(sentences) == torch_tags
+    (exported,) = (tmp_path / "cache").glob("tagger-*.onnx")
+    stamp = exported.stat().st_mtime_ns
+    load_span_tagger(str(tmp_path / "run"), "cpu", "onnx")  # the same weights: reused
+    assert exported.stat().st_mtime_ns == stamp
+    assert not list((tmp_path / "cache").glob("*.tmp"))
+
+
+def test_tagger_backend_is_checked() -> None:
+    from framing.pipeline.analyze import PipelineConfig
+
+    with pytest.raises(InputError, match="tagger_backend='gpu'; expected onnx or torch"):
+        PipelineConfig(tagger_backend="gpu")

@@ -62,9 +62,16 @@ def learned_attribution(
     return [out[k] for k in range(len(claims))]
 
 
-def load_span_tagger(path: str, device: str):
+def load_span_tagger(path: str, device: str, backend: str = "torch"):
     """A TokenTagger from a polnear_tagger run folder or its model/ folder; "default" is the
-    shipped one."""
+    shipped one. `backend="onnx"`: predict with ONNX Runtime on CPU."""
+    tagger = _load(path, device)
+    if backend == "onnx":
+        tagger.use_onnx()
+    return tagger
+
+
+def _load(path: str, device: str) -> TokenTagger:
     if path == "default":
         if not (DEFAULT_TAGGER / "model" / META_FILE).is_file():
             raise InputError(

@@ -1,0 +1,88 @@
+"""ONNX Runtime inference for a token classifier: the same logits as the torch model, computed
+about twice as fast on CPU. The model is exported once into a cache folder keyed by a hash of
+its weights (`$FRAMING_CACHE_DIR`, default ~/.cache/framing) and reused by later runs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+
+from framing.core.errors import InputError
+
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("FRAMING_CACHE_DIR") or Path.home() / ".cache" / "framing")
+
+
+def weights_hash(model: torch.nn.Module) -> str:
+    """A short hash of every weight (names, shapes and values) and the torch version."""
+    h = hashlib.sha1(torch.__version__.encode())
+    for name, tensor in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(str(tuple(tensor.shape)).encode())
+        h.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def export(model: torch.nn.Module, uses_token_types: bool, path: Path) -> None:
+    """Write `model` (a transformers token classifier, eval mode) to `path` as ONNX, with
+    dynamic batch and sequence axes; written to a temporary name first, then renamed."""
+    names = [n for n in INPUTS if n != "token_type_ids" or uses_token_types]
+    example = tuple(torch.ones((1, 4), dtype=torch.long) for _ in names)
+    axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "logits"]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                model,
+                example,
+                str(tmp),
+                input_names=names,
+                output_names=["logits"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class OnnxRunner:
+    """Called like the torch model on a batch of tensors; returns an object with `.logits`."""
+
+    def __init__(self, path: Path, threads: int | None = None) -> None:
+        try:
+            import onnxruntime as ort
+        except ImportError:
+            raise InputError(
+                "tagger_backend=onnx needs onnxruntime (pip install onnxruntime), "
+                "or use tagger_backend=torch"
+            ) from None
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or torch.get_num_threads()
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.inputs = [i.name for i in self.session.get_inputs()]
+
+    def __call__(self, **batch: torch.Tensor) -> SimpleNamespace:
+        feed = {n: batch[n].cpu().numpy().astype(np.int64) for n in self.inputs}
+        return SimpleNamespace(logits=torch.from_numpy(self.session.run(None, feed)[0]))
+
+
+def onnx_runner(model: torch.nn.Module, uses_token_types: bool) -> OnnxRunner:
+    """The runner of `model`, exported into the cache on first use."""
+    path = cache_dir() / f"tagger-{weights_hash(model)}.onnx"
+    if not path.is_file():
+        export(model, uses_token_types, path)
+    return OnnxRunner(path)
