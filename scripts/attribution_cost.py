@@ -1,9 +1,10 @@
-"""Time the article pipeline per claim in several attribution modes, in one process.
+"""Time the article pipeline per claim in several attribution modes and backends, in one process.
 
     python scripts/attribution_cost.py ../shared/datasets/polnear/data/test/text
-    python scripts/attribution_cost.py ARTICLES... --modes rules tagger rules_tagger
+    python scripts/attribution_cost.py ARTICLES... --variants rules:torch rules_tagger:onnx
 
-The first mode is the reference (default: rules, the default before the shipped tagger).
+A variant is <mode>[:<backend>] (backend onnx by default). The first is the reference (default:
+rules:torch, the default before the shipped tagger and the ONNX backend).
 Records experiments/attribution_cost/<time>/metrics.json and prints it.
 """
 
@@ -23,7 +24,11 @@ from framing.pipeline.ingest import IngestError, read_documents
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", help="article files or folders")
-    parser.add_argument("--modes", nargs="+", default=["rules", "tagger", "rules_tagger"])
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        default=["rules:torch", "rules_tagger:onnx", "rules_tagger:torch", "rules:onnx"],
+    )
     parser.add_argument("--out-root", default="experiments")
     args = parser.parse_args()
     log_to_stderr()
@@ -34,12 +39,12 @@ def main() -> int:
                 print(f"error: {d}", file=sys.stderr)
             else:
                 docs.append(d)
-        run_dir = run_cost(PipelineConfig(device="cpu"), docs, args.modes, args.out_root)
+        run_dir = run_cost(PipelineConfig(device="cpu"), docs, args.variants, args.out_root)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    modes = json.loads((run_dir / "metrics.json").read_text())["modes"]
-    print(json.dumps(modes, indent=1), file=sys.stderr)
+    timing = json.loads((run_dir / "metrics.json").read_text())["variants"]
+    print(json.dumps(timing, indent=1), file=sys.stderr)
     print(run_dir)
     return 0
 

@@ -275,26 +275,46 @@ def test_tagger_cover_content_or_all_spans() -> None:
     assert not att.attributed  # spans without Content attribute nothing
 
 
-def test_time_modes_counts_the_same_claims_in_every_mode(head_dirs, tmp_path: Path) -> None:
+def test_time_variants_counts_the_same_claims_in_every_variant(
+    head_dirs, tmp_path: Path, monkeypatch
+) -> None:
     from framing.benchmarks.cost import run_cost
     from framing.pipeline.analyze import PipelineConfig
     from framing.pipeline.article import Document
 
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
     docs = [
         Document("a", "Drill ends\n\nThe drill ended on Friday, the ministry said. Ships left."),
-        Document("b", "Headline only"),  # no claims: left out of every mode
+        Document("b", "Headline only"),  # no claims: left out of every variant
         Document("c", "Talks resume\n\nOfficials said talks would resume. Critics disagreed."),
     ]
     cfg = PipelineConfig(model_dir=list(head_dirs.values()), device="cpu")
-    run = run_cost(cfg, docs, ["rules", "tagger"], str(tmp_path))
+    variants = ["rules:torch", "tagger:onnx", "tagger:torch"]
+    run = run_cost(cfg, docs, variants, str(tmp_path))
     m = records.read_json(run / "metrics.json")
     assert records.read_json(run / "status.json")["status"] == "complete"
-    assert m["modes"]["rules"]["claims"] == m["modes"]["tagger"]["claims"] == 4
-    assert m["modes"]["rules"]["cost_vs_rules"] == 1.0
-    assert m["modes"]["tagger"]["ms_per_claim"] > 0
-    with pytest.raises(InputError, match="not available"):
-        run_cost(cfg, docs, ["rules", "vote"], str(tmp_path / "other"))
+    assert [m["variants"][v]["claims"] for v in variants] == [4, 4, 4]
+    assert m["variants"]["rules:torch"]["cost_vs_rules:torch"] == 1.0
+    assert m["variants"]["tagger:onnx"]["ms_per_claim"] > 0
+    with pytest.raises(InputError, match="variant 'rules:gpu'"):
+        run_cost(cfg, docs, ["rules:gpu"], str(tmp_path / "other"))
     assert not (tmp_path / "other").exists()  # refused before any run folder
+
+
+def test_onnx_encoder_copy_embeds_like_torch_and_leaves_the_shared_one(
+    tiny_model: str, tmp_path: Path, monkeypatch
+) -> None:
+    import numpy as np
+
+    from framing.learning.encoders import get_encoder
+
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    enc = get_encoder(tiny_model, 32, 16, "cpu")
+    texts = ["The drill ended.", "Officials said talks would resume on Monday after a pause."]
+    want = enc._embed(texts)
+    fast = enc.onnx_copy()
+    assert fast is not enc and enc.runner is enc.model and fast.runner is not fast.model
+    np.testing.assert_allclose(fast._embed(texts), want, atol=1e-5)
 
 
 @pytest.mark.skipif(not Path(__file__).parents[2].joinpath("shared").exists(), reason="no seed")
@@ -345,8 +365,8 @@ def test_onnx_backend_gives_the_torch_tags_and_is_cached(
     assert not list((tmp_path / "cache").glob("*.tmp"))
 
 
-def test_tagger_backend_is_checked() -> None:
+def test_backend_is_checked() -> None:
     from framing.pipeline.analyze import PipelineConfig
 
-    with pytest.raises(InputError, match="tagger_backend='gpu'; expected onnx or torch"):
-        PipelineConfig(tagger_backend="gpu")
+    with pytest.raises(InputError, match="backend='gpu'; expected onnx or torch"):
+        PipelineConfig(backend="gpu")

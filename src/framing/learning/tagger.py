@@ -293,7 +293,8 @@ class TokenTagger:
         from framing.learning.onnx_backend import onnx_runner
 
         self.model.eval()
-        self.runner = onnx_runner(self.model, "token_type_ids" in self.tokenizer.model_input_names)
+        uses_types = "token_type_ids" in self.tokenizer.model_input_names
+        self.runner = onnx_runner(self.model, uses_types, "logits")
 
     def save(self, path: Path) -> None:
         path = Path(path)

@@ -39,7 +39,9 @@ class PipelineConfig:
     attribution: str = "rules_tagger"  # rules | learned | combined | tagger | rules_tagger
     span_tagger: str | None = "default"  # the shipped tagger, or a polnear_tagger run folder
     tagger_cover: str = "content"  # content | spans: what makes the tagger call a claim attributed
-    tagger_backend: str = "onnx"  # onnx (ONNX Runtime on CPU, same tags, faster) | torch
+    backend: str = (
+        "onnx"  # onnx (ONNX Runtime on CPU for the encoders: same labels, faster) | torch
+    )
 
     def __post_init__(self) -> None:
         modes = [*ATTRIBUTION_MODES, *TAGGER_MODES]
@@ -51,8 +53,8 @@ class PipelineConfig:
                 "span_tagger=<polnear_tagger run folder> (python scripts/train.py "
                 "experiment=polnear_tagger)"
             )
-        if self.tagger_backend not in ("onnx", "torch"):
-            raise InputError(f"tagger_backend={self.tagger_backend!r}; expected onnx or torch")
+        if self.backend not in ("onnx", "torch"):
+            raise InputError(f"backend={self.backend!r}; expected onnx or torch")
         if self.tagger_cover not in COVERS:
             raise InputError(f"tagger_cover={self.tagger_cover!r}; expected one of {list(COVERS)}")
         if not self.targets or any(not t.strip() for t in self.targets):
@@ -84,9 +86,16 @@ class Pipeline:
         self.cfg = cfg
         self.nlp = load_nlp()
         self.heads: dict[str, Head] = load_heads(cfg.model_dir, cfg.device, HEAD_TASKS)
+        if cfg.backend == "onnx":
+            fast: dict[int, object] = {}  # the frozen encoder of encoder_logreg heads, shared
+            for head in self.heads.values():
+                encoder = getattr(head.model, "encoder", None)
+                if hasattr(encoder, "onnx_copy"):
+                    fast.setdefault(id(encoder), encoder.onnx_copy())
+                    head.model.encoder = fast[id(encoder)]
         wanted = cfg.span_tagger and (all_modes or cfg.attribution in TAGGER_MODES)
         self.tagger = (
-            load_span_tagger(cfg.span_tagger, cfg.device, cfg.tagger_backend) if wanted else None
+            load_span_tagger(cfg.span_tagger, cfg.device, cfg.backend) if wanted else None
         )
 
     @property
