@@ -199,3 +199,13 @@ def test_resumable_unreadable_records_are_one_line(tmp_path: Path) -> None:
         records.resumable(run, {"seed": 1})
     with pytest.raises(records.InputError, match="not a run folder"):
         records.resumable(tmp_path / "nothing", {"seed": 1})
+
+
+def test_run_metadata_names_the_tree_the_run_started_from(tmp_path: Path, monkeypatch) -> None:
+    states = iter([{"commit": "a", "dirty": False}, {"commit": "b", "dirty": False}])
+    monkeypatch.setattr(records, "git_state", lambda cwd=None: next(states))
+    monkeypatch.setattr(records, "_GIT_AT_START", None)  # restored after the test
+    records.set_status(tmp_path, "running")  # the code of the run: commit a
+    meta = records.run_metadata(0, "cpu", "fp", "v1", 1.0)  # committed on meanwhile: b
+    assert meta["git"] == {"commit": "a", "dirty": False}
+    assert meta["git_end"] == {"commit": "b", "dirty": False}

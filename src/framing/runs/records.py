@@ -73,7 +73,14 @@ def write_config(run_dir: Path, config: dict, overrides: list[str] | None) -> No
     )
 
 
+# The working tree when this process last started (or resumed) a run: what its code came from.
+_GIT_AT_START: dict | None = None
+
+
 def set_status(run_dir: Path, status: str, **extra: object) -> None:
+    global _GIT_AT_START
+    if status == "running":
+        _GIT_AT_START = git_state()
     write_json(
         Path(run_dir) / STATUS_FILE,
         {"status": status, "time": datetime.now().isoformat(timespec="seconds"), **extra},
@@ -110,10 +117,14 @@ def package_versions() -> dict[str, str | None]:
 def run_metadata(
     seed: int, device: str, data_fingerprint: str, schema_version: str, wall_time_s: float
 ) -> dict:
-    """Everything that makes two runs' metrics comparable, besides the config itself."""
+    """Everything that makes two runs' metrics comparable, besides the config itself. `git` is
+    the working tree when the run started (`git_end` too when it changed before the end)."""
+    now = git_state()
+    extra = {"git_end": now} if _GIT_AT_START is not None and now != _GIT_AT_START else {}
     return {
         "timestamp": datetime.now().isoformat(timespec="seconds"),
-        "git": git_state(),
+        "git": _GIT_AT_START or now,
+        **extra,
         "seed": seed,
         "device": device,
         "data_fingerprint": data_fingerprint,
