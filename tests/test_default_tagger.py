@@ -242,6 +242,10 @@ def test_tagger_and_rules_on_one_source_keep_the_rules_channel(nlp) -> None:
         for c in attribute(claims, text, nlp, _learned(text, claims, [("Putin", "announced")]))
     ]
     assert (att.source, att.cue.text, att.channel.text) == ("Putin", "announced", "TASS")
+    # the tagger taking the outlet for the source: the speaker stays, the outlet is the channel
+    learned = _learned(text, claims, [("TASS", "reported")])
+    (att,) = [c.attribution for c in attribute(claims, text, nlp, learned)]
+    assert (att.source, att.channel.text) == ("Putin", "TASS")
 
 
 class _FixedTagger:

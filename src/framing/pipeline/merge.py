@@ -37,7 +37,9 @@ def adopt(
     if not learned.attributed:
         return Attribution()
     if rules.attributed and not rules.implicit:
-        if learned.source_span is None or _overlap(rules.source_span, learned.source_span):
+        same = _overlap(rules.source_span, learned.source_span)
+        relayed = _overlap(rules.channel, learned.source_span)  # the tagger took the outlet
+        if learned.source_span is None or same or relayed:
             return rules if rules.cue or learned.cue is None else replace(rules, cue=learned.cue)
     mention = learned.source_span
     span = None
