@@ -374,3 +374,32 @@ def test_backend_is_checked() -> None:
 
     with pytest.raises(InputError, match="backend='gpu'; expected onnx or torch"):
         PipelineConfig(backend="gpu")
+
+
+def test_onnx_cache_that_cannot_be_written_falls_back_to_torch(
+    tiny_model: str, tmp_path: Path, monkeypatch, caplog
+) -> None:
+    from framing.learning.encoders import get_encoder
+
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(blocker / "cache"))
+    enc = get_encoder(tiny_model, 32, 16, "cpu")
+    assert enc.onnx_copy() is enc  # torch, with a warning saying what to do
+    assert "Set FRAMING_CACHE_DIR to a writable folder" in caplog.text
+
+
+def test_a_truncated_cached_export_is_made_again(tiny_model: str, tmp_path: Path, monkeypatch):
+    import numpy as np
+
+    from framing.learning.encoders import get_encoder
+
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path))
+    enc = get_encoder(tiny_model, 32, 16, "cpu")
+    enc.onnx_copy()
+    (exported,) = tmp_path.glob("encoder-*.onnx")
+    exported.write_bytes(exported.read_bytes()[:500])
+    fast = enc.onnx_copy()
+    assert fast is not enc and exported.stat().st_size > 500
+    texts = ["The drill ended."]
+    np.testing.assert_allclose(fast._embed(texts), enc._embed(texts), atol=1e-5)

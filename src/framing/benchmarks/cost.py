@@ -43,7 +43,8 @@ class _Backends:
         self.torch = {t: h.model.encoder for t, h in pipeline.heads.items() if _encoder(h)}
         fast: dict[int, object] = {}
         for enc in self.torch.values():
-            fast.setdefault(id(enc), enc.onnx_copy())
+            if id(enc) not in fast:
+                fast[id(enc)] = enc.onnx_copy()
         self.onnx = {t: fast[id(e)] for t, e in self.torch.items()}
         tagger = pipeline.tagger
         self.tagger = {"torch": tagger.runner if tagger else None}

@@ -140,10 +140,13 @@ class Encoder:
             return self
         from framing.learning.onnx_backend import onnx_runner
 
+        uses_types = "token_type_ids" in self.tokenizer.model_input_names
+        runner = onnx_runner(self.model, uses_types, "last_hidden_state")
+        if runner is None:
+            return self
         fast = copy.copy(self)
         fast._cache = {}
-        uses_types = "token_type_ids" in self.tokenizer.model_input_names
-        fast.runner = onnx_runner(self.model, uses_types, "last_hidden_state")
+        fast.runner = runner
         return fast
 
     CACHE_SIZE = 200_000  # embeddings kept (384 floats each for MiniLM)

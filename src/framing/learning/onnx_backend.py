@@ -6,6 +6,7 @@ its weights (`$FRAMING_CACHE_DIR`, default ~/.cache/framing) and reused by later
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -15,6 +16,8 @@ import numpy as np
 import torch
 
 from framing.core.errors import InputError
+
+log = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -100,10 +103,27 @@ class OnnxRunner:
 
 def onnx_runner(
     model: torch.nn.Module, uses_token_types: bool, output: str = "logits"
-) -> OnnxRunner:
-    """The runner of `model`, exported into the cache on first use."""
+) -> OnnxRunner | None:
+    """The runner of `model`, exported into the cache on first use (again if the cached file
+    does not load); None, with a warning, when the cache folder cannot be written: the caller
+    keeps torch."""
     kind = "tagger" if output == "logits" else "encoder"
     path = cache_dir() / f"{kind}-{weights_hash(model)}.onnx"
-    if not path.is_file():
+    try:
+        if path.is_file():
+            try:
+                return OnnxRunner(path, output)
+            except (InputError, ImportError):
+                raise
+            except Exception:  # a truncated or foreign file: export it again
+                path.unlink()
         export(model, uses_token_types, path, output)
+    except OSError as e:
+        log.warning(
+            "backend=onnx: cannot write %s (%s); using torch. Set FRAMING_CACHE_DIR to a "
+            "writable folder",
+            path,
+            e.strerror or e,
+        )
+        return None
     return OnnxRunner(path, output)

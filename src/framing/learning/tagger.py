@@ -294,7 +294,7 @@ class TokenTagger:
 
         self.model.eval()
         uses_types = "token_type_ids" in self.tokenizer.model_input_names
-        self.runner = onnx_runner(self.model, uses_types, "logits")
+        self.runner = onnx_runner(self.model, uses_types, "logits") or self.model
 
     def save(self, path: Path) -> None:
         path = Path(path)

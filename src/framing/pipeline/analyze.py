@@ -91,7 +91,8 @@ class Pipeline:
             for head in self.heads.values():
                 encoder = getattr(head.model, "encoder", None)
                 if hasattr(encoder, "onnx_copy"):
-                    fast.setdefault(id(encoder), encoder.onnx_copy())
+                    if id(encoder) not in fast:
+                        fast[id(encoder)] = encoder.onnx_copy()
                     head.model.encoder = fast[id(encoder)]
         wanted = cfg.span_tagger and (all_modes or cfg.attribution in TAGGER_MODES)
         self.tagger = (
