@@ -88,6 +88,24 @@ def meta_config(meta: dict, config_cls: type, device: str | None = None) -> Any:
     return config_cls(**fields)
 
 
+def weights_digest(model, salt: bytes = b"", skip: str | None = None, shapes: bool = False) -> str:
+    """A short sha1 of a torch model's weights in name order: `salt` first, names holding
+    `skip` left out, each tensor's shape too with `shapes`."""
+    import hashlib
+
+    import torch
+
+    h = hashlib.sha1(salt)
+    for name, tensor in sorted(model.state_dict().items()):
+        if skip is not None and skip in name:
+            continue
+        h.update(name.encode("utf-8"))
+        if shapes:
+            h.update(str(tuple(tensor.shape)).encode())
+        h.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
 def set_seed(seed: int) -> None:
     """Seed every generator a family may draw from, so a config and seed give one result."""
     import torch  # here, so that the families without torch do not load it

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 
 from framing.core.errors import InputError
+from framing.learning.base import weights_digest
 
 # BERT-style linear layers: attention query/key/value, and every "dense" (attention output,
 # intermediate, output); the token-classification head is trained and saved whole.
@@ -34,15 +35,7 @@ def add_lora(model: torch.nn.Module, rank: int, alpha: float, dropout: float = 0
 def base_fingerprint(model: torch.nn.Module) -> str:
     """A short hash of a base model's weights (its freshly initialised head left out): an
     adapter records the base it was trained over."""
-    import hashlib
-
-    h = hashlib.sha1()
-    for name, tensor in sorted(model.state_dict().items()):
-        if "classifier" in name:
-            continue
-        h.update(name.encode("utf-8"))
-        h.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
-    return h.hexdigest()[:16]
+    return weights_digest(model, skip="classifier")
 
 
 def save_adapter(model, folder: Path, base_name: str) -> None:

@@ -5,7 +5,6 @@ its weights (`$FRAMING_CACHE_DIR`, default ~/.cache/framing) and reused by later
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import warnings
@@ -16,6 +15,7 @@ import numpy as np
 import torch
 
 from framing.core.errors import InputError
+from framing.learning.base import weights_digest
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +28,7 @@ def cache_dir() -> Path:
 
 def weights_hash(model: torch.nn.Module) -> str:
     """A short hash of every weight (names, shapes and values) and the torch version."""
-    h = hashlib.sha1(torch.__version__.encode())
-    for name, tensor in sorted(model.state_dict().items()):
-        h.update(name.encode())
-        h.update(str(tuple(tensor.shape)).encode())
-        h.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
-    return h.hexdigest()[:16]
+    return weights_digest(model, salt=torch.__version__.encode(), shapes=True)
 
 
 def export(model: torch.nn.Module, uses_token_types: bool, path: Path, output: str) -> None:
