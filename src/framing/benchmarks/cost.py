@@ -15,6 +15,7 @@ from pathlib import Path
 from framing.core.errors import InputError
 from framing.pipeline.analyze import Pipeline, PipelineConfig
 from framing.pipeline.article import Document
+from framing.pipeline.heads import onnx_encoders
 from framing.runs import records
 
 BACKENDS = ("torch", "onnx")
@@ -40,12 +41,8 @@ class _Backends:
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.torch = {t: h.model.encoder for t, h in pipeline.heads.items() if _encoder(h)}
-        fast: dict[int, object] = {}
-        for enc in self.torch.values():
-            if id(enc) not in fast:
-                fast[id(enc)] = enc.onnx_copy()
-        self.onnx = {t: fast[id(e)] for t, e in self.torch.items()}
+        self.onnx = onnx_encoders(pipeline.heads)
+        self.torch = {t: pipeline.heads[t].model.encoder for t in self.onnx}
         tagger = pipeline.tagger
         self.tagger = {"torch": tagger.runner if tagger else None}
         if tagger is not None:
@@ -58,10 +55,6 @@ class _Backends:
             enc._cache.clear()  # each variant pays for its own encoder pass
         if self.pipeline.tagger is not None:
             self.pipeline.tagger.runner = self.tagger[backend]
-
-
-def _encoder(head) -> bool:
-    return hasattr(getattr(head.model, "encoder", None), "onnx_copy")
 
 
 def time_variants(pipeline: Pipeline, docs: list[Document], variants: list[str]) -> dict:

@@ -14,7 +14,7 @@ from framing.data.corpus import DEFAULT_TARGET
 from framing.pipeline.article import Attribution, Claim, Document
 from framing.pipeline.attribution import attribute
 from framing.pipeline.claims import load_nlp, split_claims
-from framing.pipeline.heads import Head, load_heads, predict
+from framing.pipeline.heads import Head, load_heads, onnx_encoders, predict
 from framing.pipeline.merge import content_span
 from framing.pipeline.segment import segment
 from framing.pipeline.tagged import COVERS, learned_attribution, load_span_tagger
@@ -87,13 +87,8 @@ class Pipeline:
         self.nlp = load_nlp()
         self.heads: dict[str, Head] = load_heads(cfg.model_dir, cfg.device, HEAD_TASKS)
         if cfg.backend == "onnx":
-            fast: dict[int, object] = {}  # the frozen encoder of encoder_logreg heads, shared
-            for head in self.heads.values():
-                encoder = getattr(head.model, "encoder", None)
-                if hasattr(encoder, "onnx_copy"):
-                    if id(encoder) not in fast:
-                        fast[id(encoder)] = encoder.onnx_copy()
-                    head.model.encoder = fast[id(encoder)]
+            for task, encoder in onnx_encoders(self.heads).items():
+                self.heads[task].model.encoder = encoder
         wanted = cfg.span_tagger and (all_modes or cfg.attribution in TAGGER_MODES)
         self.tagger = (
             load_span_tagger(cfg.span_tagger, cfg.device, cfg.backend) if wanted else None

@@ -16,7 +16,7 @@ import yaml
 
 from framing.core.errors import InputError
 from framing.learning.base import Classifier
-from framing.learning.encoders import EncoderLogReg, concat_pair
+from framing.learning.encoders import Encoder, EncoderLogReg, concat_pair
 from framing.learning.registry import load_model
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,20 @@ def load_heads(
             "or pass model_dir=<run folder>"
         )
     return heads
+
+
+def onnx_encoders(heads: dict[str, Head]) -> dict[str, Encoder]:
+    """For each head on a frozen encoder, that encoder on ONNX Runtime (`Encoder.onnx_copy`),
+    one copy per encoder so that heads sharing one still share it."""
+    copies: dict[int, Encoder] = {}
+    out = {}
+    for task, head in heads.items():
+        encoder = getattr(head.model, "encoder", None)
+        if isinstance(encoder, Encoder):
+            if id(encoder) not in copies:
+                copies[id(encoder)] = encoder.onnx_copy()
+            out[task] = copies[id(encoder)]
+    return out
 
 
 def _shared_features(heads: dict[str, Head], texts: list[str]) -> tuple[object, np.ndarray]:
