@@ -11,7 +11,6 @@ from framing.pipeline.claims import claim_sentences, fully_quoted, has_quote, qu
 from framing.pipeline.cues import Cue, find_cue
 from framing.pipeline.lexicon import (
     OPEN_QUOTES,
-    head_lemma,
 )
 from framing.pipeline.merge import adopt
 from framing.pipeline.sources import Memory, resolve_mention
@@ -37,9 +36,10 @@ def attribute(
 
     Explicit: a reporting cue outside quotation marks with a source-like subject, resolved to
     the fullest name the article has given so far ("Zhang" -> "Zhang Hong", "he" -> the last
-    person quoted, "the minister" -> the person introduced with that role, "Chinese analysts"
-    -> "Analysts" cited just before). Words an outlet passes on keep their speaker as the
-    source and the outlet as the channel ("Putin said ..., TASS reported"). Implicit: a claim
+    person quoted, "the minister" -> the person introduced with that role; "Analysts" and a
+    later "Chinese analysts" are one group, named as first cited). Words an outlet passes on
+    keep their speaker as the source and the outlet as the channel ("Putin said ..., TASS
+    reported"). Implicit: a claim
     inside a quotation that runs over claims, a whole quotation with no cue right after an
     attributed claim, or a cue-less "would" sentence continuing indirect speech.
     """
@@ -93,9 +93,7 @@ def _explicit(cue: Cue | None, doc: Doc, base: int, memory: Memory) -> Attributi
     if resolved is None:
         return Attribution()
     source, kind = resolved
-    if kind == "named_person" and " " in source:
-        memory.people.append((source, set()))
-    memory.sources.append((head_lemma(mention.root), source, kind))
+    memory.cite(mention, source, kind)
     cue_span = doc[cue.start : cue.end]
     channel = doc[cue.channel[0] : cue.channel[1]] if cue.channel else None
     return Attribution(

@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from framing.pipeline.article import Attribution, Span
-from framing.pipeline.lexicon import head_lemma
 from framing.pipeline.sources import Memory, resolve_mention, source_type
 
 if TYPE_CHECKING:
@@ -59,9 +58,7 @@ def adopt(
         )
     resolved = resolve_mention(span, memory)
     source, kind = resolved if resolved else (span.text.strip(), source_type(span))
-    if kind == "named_person" and " " in source:
-        memory.people.append((source, set()))
-    memory.sources.append((head_lemma(span.root), source, kind))
+    memory.cite(span, source, kind)
     return replace(learned, source=source, source_type=kind)
 
 

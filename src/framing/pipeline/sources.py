@@ -99,6 +99,12 @@ class Memory:
         self.groups[hits[-1]] = (h, m | mods, source)
         return source
 
+    def cite(self, mention: TokenSpan, source: str, kind: str) -> None:
+        """Remember a resolved source: later pronouns and short names can stand for it."""
+        if kind == "named_person" and " " in source:
+            self.people.append((source, set()))
+        self.sources.append((head_lemma(mention.root), source, kind))
+
     def last_source(self, want) -> tuple[str, str] | None:
         for head, source, kind in reversed(self.sources):
             if want(head, kind, source):
