@@ -18,6 +18,7 @@ from framing.data.corpus import (
     resolve_offsets,
     split_articles,
     validate,
+    write_splits,
 )
 
 REAL_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -482,6 +483,31 @@ def test_split_is_stratified_by_voice_and_disjoint(seed: int) -> None:
 def test_split_of_a_voice_with_one_article_goes_to_test() -> None:
     split = split_articles([{"article_id": "solo", "voice": "x"}], seed=0)
     assert (split.train, split.dev, split.test) == ([], [], ["solo"])
+
+
+def test_growing_the_corpus_keeps_every_article_in_its_split() -> None:
+    first = split_articles(docs(), seed=13)
+    previous = {"train": first.train, "dev": first.dev, "test": first.test}
+    grown = docs(14) + [{"article_id": f"new_{i:02d}", "voice": "new"} for i in range(7)]
+    second = split_articles(grown, seed=13, previous=previous)
+    for name in ("train", "dev", "test"):
+        assert set(previous[name]) <= set(getattr(second, name))
+    added = {d["article_id"] for d in grown} - {a for ids in previous.values() for a in ids}
+    assert sorted(second.train + second.dev + second.test) == sorted(d["article_id"] for d in grown)
+    assert {a for a in second.test if a in added}, "new articles are drawn into test too"
+    # an article that left the corpus leaves its split
+    fewer = split_articles(docs()[1:], seed=13, previous=previous)
+    assert docs()[0]["article_id"] not in fewer.train + fewer.dev + fewer.test
+
+
+def test_write_splits_reads_the_split_already_written(tmp_path: Path) -> None:
+    write_splits(tmp_path, docs(), seed=13)
+    before = json.loads((tmp_path / "splits.json").read_text())
+    write_splits(tmp_path, docs(), seed=99)  # another seed moves nothing already placed
+    after = json.loads((tmp_path / "splits.json").read_text())
+    assert {k: after[k] for k in ("train", "dev", "test")} == {
+        k: before[k] for k in ("train", "dev", "test")
+    }
 
 
 # ---------------------------------------------------------------- tiny corpus round trip

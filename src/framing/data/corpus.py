@@ -223,13 +223,29 @@ def load_corpus(root: Path) -> list[dict]:
     return docs
 
 
-def split_articles(docs: list[dict], seed: int, dev: float = 0.15, test: float = 0.15) -> Split:
-    """Split article ids into train/dev/test, stratified by outlet voice, reproducible by seed."""
+def split_articles(
+    docs: list[dict],
+    seed: int,
+    dev: float = 0.15,
+    test: float = 0.15,
+    previous: dict[str, list[str]] | None = None,
+) -> Split:
+    """Split article ids into train/dev/test, stratified by outlet voice, reproducible by seed.
+
+    With `previous` (split -> ids, as in an existing splits.json) an article keeps the split it
+    had: only articles new to the corpus are drawn, per voice, so that growing the corpus never
+    moves a test article into training. Ids no longer in `docs` are dropped.
+    """
+    kept = {a: s for s, ids in (previous or {}).items() for a in ids}
     by_voice: dict[str, list[str]] = defaultdict(list)
-    for d in docs:
-        by_voice[d["voice"]].append(d["article_id"])
-    rng = random.Random(seed)
     out: dict[str, list[str]] = {"train": [], "dev": [], "test": []}
+    for d in docs:
+        aid = d["article_id"]
+        if kept.get(aid) in out:
+            out[kept[aid]].append(aid)
+        else:
+            by_voice[d["voice"]].append(aid)
+    rng = random.Random(seed)
     for voice in sorted(by_voice):
         ids = sorted(by_voice[voice])
         rng.shuffle(ids)
@@ -242,8 +258,14 @@ def split_articles(docs: list[dict], seed: int, dev: float = 0.15, test: float =
 
 
 def write_splits(root: Path, docs: list[dict], seed: int) -> Split:
-    """Draw the article split (`split_articles`) and write it to `root`/splits.json."""
-    split = split_articles(docs, seed=seed)
+    """Draw the article split (`split_articles`) and write it to `root`/splits.json; articles
+    already in an existing splits.json keep their split."""
+    path = Path(root) / "splits.json"
+    previous = None
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        previous = {s: list(old.get(s, [])) for s in ("train", "dev", "test")}
+    split = split_articles(docs, seed=seed, previous=previous)
     payload = {
         "seed": split.seed,
         "stratified_by": "voice",
@@ -251,7 +273,7 @@ def write_splits(root: Path, docs: list[dict], seed: int) -> Split:
         "dev": split.dev,
         "test": split.test,
     }
-    (Path(root) / "splits.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     return split
 
 
