@@ -1,6 +1,8 @@
-"""Download the public datasets (newsmtsc, gvfc, frac, polnear) from their original repositories.
+"""Download the public datasets from their original repositories.
 
-    python scripts/download_data.py                    # all four, into $FRAMING_DATA_ROOT
+newsmtsc, gvfc, frac, polnear and ukraine_news_bias:
+
+    python scripts/download_data.py                    # all five, into $FRAMING_DATA_ROOT
     python scripts/download_data.py polnear --root ~/data
     python scripts/download_data.py --verify           # check what is there; no network
     python scripts/download_data.py --write-manifest --root ../shared/datasets

@@ -167,7 +167,7 @@ def test_tfidf_has_no_transformer_keys() -> None:
         (
             ["data.kind=sql"],
             "data.kind='sql'; expected one of "
-            "['corpus', 'table', 'newsmtsc', 'gvfc', 'frac', 'polnear']",
+            "['corpus', 'ukraine', 'table', 'newsmtsc', 'gvfc', 'frac', 'polnear']",
         ),
         (["data.folds=1"], "data.folds=1; expected 0 (no CV) or at least 2"),
         (["data=table"], "data.kind=table needs data.train=<file.csv|file.jsonl>"),

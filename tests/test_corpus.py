@@ -493,7 +493,8 @@ def test_growing_the_corpus_keeps_every_article_in_its_split() -> None:
     for name in ("train", "dev", "test"):
         assert set(previous[name]) <= set(getattr(second, name))
     added = {d["article_id"] for d in grown} - {a for ids in previous.values() for a in ids}
-    assert sorted(second.train + second.dev + second.test) == sorted(d["article_id"] for d in grown)
+    everything = second.train + second.dev + second.test
+    assert sorted(everything) == sorted(d["article_id"] for d in grown)
     assert {a for a in second.test if a in added}, "new articles are drawn into test too"
     # an article that left the corpus leaves its split
     fewer = split_articles(docs()[1:], seed=13, previous=previous)

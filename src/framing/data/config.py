@@ -43,7 +43,7 @@ class TaskConfig:
             raise InputError(f"task.name={self.name!r}; expected one of {list(TASKS)}")
 
 
-DATA_KINDS = ("corpus", "table", "newsmtsc", "gvfc", "frac", "polnear")
+DATA_KINDS = ("corpus", "ukraine", "table", "newsmtsc", "gvfc", "frac", "polnear")
 
 
 @dataclass
@@ -69,6 +69,11 @@ class DataConfig:
     dedup_threshold: float = (
         0.5  # gvfc: near-duplicate headlines (word TF-IDF cosine) share a fold
     )
+    # ukraine, or corpus plus real articles: the folder of the project's labels for the
+    # Ukraine news bias articles (data/ukraine) and the dataset folder with their text
+    real: str | None = None
+    real_root: str = "../shared/datasets/ukraine_news_bias"
+    real_train: bool = False  # corpus: also train (and select) on the real train/dev articles
     in_domain: str | None = None  # polnear: a corpus whose test articles also score the modes
     in_domain_copies: int = 0  # polnear: train also on the in_domain corpus's train articles, x N
 
@@ -81,6 +86,10 @@ class DataConfig:
             raise InputError("data.in_domain_copies > 0 needs data.in_domain=<corpus folder>")
         if self.folds < 0 or self.folds == 1:
             raise InputError(f"data.folds={self.folds}; expected 0 (no CV) or at least 2")
+        if self.kind == "ukraine" and not self.real:
+            raise InputError("data.kind=ukraine needs data.real=<folder with labels/>")
+        if self.real_train and not self.real:
+            raise InputError("data.real_train=true needs data.real=<folder with labels/>")
         if self.kind == "table" and not self.train:
             raise InputError("data.kind=table needs data.train=<file.csv|file.jsonl>")
         if not 0 < self.dev_fraction + self.test_fraction < 1:

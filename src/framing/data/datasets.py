@@ -1,5 +1,5 @@
-"""The public datasets (NewsMTSC, GVFC, FrAC, PolNeAR): where each comes from, and the manifest
-of checksums (`data/datasets.json`) that a local copy is verified against.
+"""The public datasets (NewsMTSC, GVFC, FrAC, PolNeAR, Ukraine news bias): where each comes
+from, and the manifest of checksums (`data/datasets.json`) that a local copy is verified against.
 
 Every file is pinned to a commit and checked by sha256; the many-file PolNeAR folders by one
 tree digest per folder (see `tree_digest`). `SPECS` says what to fetch from where;
@@ -87,6 +87,17 @@ SPECS: dict[str, dict[str, Any]] = {
             for split in ("train", "dev", "test")
             for kind in ("text", "attributions")
         },
+    },
+    "ukraine_news_bias": {
+        "repo": "michaelfaerber/ukraine-news-bias",
+        "commit": "a783d1a81c5ca9cc56ed4c506f0b84fd380f85c8",
+        "licence": (
+            "CC BY-NC (the Zenodo record 10.5281/zenodo.3885351; the repository states none). "
+            "Sentences of 90 Ukraine-crisis news articles from 33 countries. Cite Faerber et al., "
+            "CIKM 2020. The project's own labels for them are in data/ukraine/."
+        ),
+        "files": {"README.md": "README.md"},
+        "trees": {"all-data-as-json": "all-data-as-json"},
     },
 }
 NAMES = tuple(SPECS)

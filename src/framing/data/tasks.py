@@ -16,6 +16,7 @@ from framing.data.config import DataConfig, SchemaConfig, TaskConfig
 from framing.data.corpus import AnnotationError, fingerprint, load_corpus
 from framing.data.examples import SPLITS, Examples, TaskData
 from framing.data.tables import table_splits
+from framing.data.ukraine import load_real
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,42 @@ def _corpus_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Exam
     return out, fp
 
 
+def _real_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Examples], str]:
+    """The labelled real articles (data/ukraine) per split, as task examples."""
+    articles, fp = load_real(project_path(data.real_root), project_path(data.real))
+    out = {}
+    for name, arts in articles.items():
+        ex = Examples([], [], [], [] if task.use_pair else None)
+        for art in arts:
+            for s in art.sentences:
+                if s.labels["segment"] not in task.claim_kinds:
+                    continue
+                ex.ids.append(f"{art.article_id}:{s.id}")
+                ex.texts.append(art.text[s.start : s.end])
+                ex.labels.append(claim_label(task.name, s.labels))
+                if ex.pairs is not None:
+                    ex.pairs.append(art.target)
+        out[name] = ex
+    return out, fp
+
+
+def _join(a: Examples, b: Examples) -> Examples:
+    pairs = a.pairs + b.pairs if a.pairs is not None and b.pairs is not None else None
+    return Examples(a.ids + b.ids, a.texts + b.texts, a.labels + b.labels, pairs)
+
+
+def _with_real(data: DataConfig, task: TaskConfig, splits: dict, fp: str) -> tuple[dict, str]:
+    """Corpus splits plus the real articles: scored as real_dev and real_test, and with
+    data.real_train also trained on (their dev then joins the dev set too)."""
+    real, real_fp = _real_examples(data, task)
+    out = dict(splits)
+    if data.real_train:
+        out["train"] = _join(splits["train"], real["train"])
+        out["dev"] = _join(splits["dev"], real["dev"])
+    out["real_dev"], out["real_test"] = real["dev"], real["test"]
+    return out, f"{fp}+{real_fp}"
+
+
 def _examples(t: public.Table, use_pair: bool) -> Examples:
     if use_pair and t.pairs is None:
         raise InputError("this dataset has no second text (target) for a pair task")
@@ -127,7 +164,10 @@ def load_task_data(data: DataConfig, task: TaskConfig, schema: SchemaConfig) -> 
     if data.kind in public.DATASETS:
         splits, fp, folds, skipped = _public_splits(data, task)
     else:
-        splits, fp = (_corpus_examples if data.kind == "corpus" else table_splits)(data, task)
+        load = {"corpus": _corpus_examples, "ukraine": _real_examples}.get(data.kind, table_splits)
+        splits, fp = load(data, task)
+        if data.real and data.kind == "corpus":
+            splits, fp = _with_real(data, task, splits, fp)
     for name in splits:
         if folds is not None and name != "train":
             continue
