@@ -174,6 +174,37 @@ def test_tfidf_has_no_transformer_keys() -> None:
         (["data.dev_fraction=0.9"], "data.dev_fraction + data.test_fraction must lie in (0, 1)"),
         (["bootstrap=-1"], "bootstrap=-1; expected a number of resamples >= 0"),
         (["model.pair_mode=both"], "model.pair_mode='both'; expected 'cross' or 'concat'"),
+        (["model.C=0"], "model.C=0.0; expected a number > 0"),
+        (["model.batch_size=0"], "model.batch_size=0; expected a number > 0"),
+        (["model=tfidf_logreg", "model.min_df=0"], "model.min_df=0; expected a number > 0"),
+        (
+            ["model=finetune", "model.epochs=-1"],
+            "model.epochs=-1.0; expected a number > 0 (or model.max_steps > 0)",
+        ),
+        (
+            ["model=finetune", "model.learning_rate=0"],
+            "model.learning_rate=0.0; expected a number > 0",
+        ),
+        (
+            ["model=finetune", "model.train_batch_size=-4"],
+            "model.train_batch_size=-4; expected a number > 0",
+        ),
+        (
+            ["model=finetune", "model.warmup_ratio=1.5"],
+            "model.warmup_ratio=1.5; expected 0 <= value < 1",
+        ),
+        (
+            ["model=finetune", "model.weight_decay=-0.1"],
+            "model.weight_decay=-0.1; expected a number >= 0",
+        ),
+        (
+            ["model=zero_shot", "model.temperature=0"],
+            "model.temperature=0.0; expected a number > 0",
+        ),
+        (
+            ["task=attribution_spans", "model=tagger", "model.epochs=0"],
+            "model.epochs=0.0; expected a number > 0 (or model.max_steps > 0)",
+        ),
     ],
 )
 def test_invalid_values_fail_conversion(overrides, message: str) -> None:

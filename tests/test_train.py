@@ -130,6 +130,8 @@ def test_run_folder_is_the_record(
     assert yaml.safe_load((run / "overrides.yaml").read_text()) == overrides
     assert (run / "model" / "classifier.json").is_file()
     assert f"fitting {family}" in (run / "run.log").read_text()
+    modes = {p.name: p.stat().st_mode & 0o777 for p in run.rglob("*") if p.is_file()}
+    assert len(set(modes.values())) == 1, modes  # weights as readable as every other file
 
     m = records.read_json(run / "metrics.json")
     assert (m["task"], m["family"], m["labels"]) == (task, family, labels)

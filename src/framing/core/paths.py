@@ -14,3 +14,20 @@ def project_path(path: str | Path) -> Path:
     if p.is_absolute() or p.exists() or not (PROJECT_ROOT / p).exists():
         return p
     return PROJECT_ROOT / p
+
+
+def readable_as_umask(root: str | Path) -> None:
+    """Give every file under `root` (or `root` itself) the mode a plain `open` would: libraries
+    that write through a private temporary file (safetensors, peft) leave 0600 behind, so
+    that a run's weights were the one file the group could not read."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    root = Path(root)
+    files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+    for p in files:
+        mode = p.stat().st_mode & 0o777
+        want = (mode | 0o666) & ~mask
+        if mode != want:
+            p.chmod(want)

@@ -30,6 +30,41 @@ class ModelConfig:
     family: str = MISSING
 
 
+def check_ranges(
+    config: object,
+    positive: tuple[str, ...] = (),
+    non_negative: tuple[str, ...] = (),
+    fraction: tuple[str, ...] = (),
+) -> None:
+    """InputError (one line, before any run folder exists) for the first setting out of range:
+    `positive` must be > 0 (None allowed: no limit), `non_negative` >= 0, `fraction` in [0, 1)."""
+    for name in positive:
+        v = getattr(config, name)
+        if v is not None and not v > 0:
+            raise InputError(f"model.{name}={v}; expected a number > 0")
+    for name in non_negative:
+        if not getattr(config, name) >= 0:
+            raise InputError(f"model.{name}={getattr(config, name)}; expected a number >= 0")
+    for name in fraction:
+        if not 0 <= getattr(config, name) < 1:
+            raise InputError(f"model.{name}={getattr(config, name)}; expected 0 <= value < 1")
+
+
+def check_training(config: object) -> None:
+    """The ranges every trained transformer family shares: a positive step budget or epoch
+    count, learning rate and batch size; weight decay >= 0; a warmup fraction in [0, 1)."""
+    if getattr(config, "max_steps", -1) <= 0 and not config.epochs > 0:
+        raise InputError(
+            f"model.epochs={config.epochs}; expected a number > 0 (or model.max_steps > 0)"
+        )
+    check_ranges(
+        config,
+        positive=("learning_rate", "train_batch_size"),
+        non_negative=("weight_decay",),
+        fraction=("warmup_ratio",),
+    )
+
+
 class Classifier:
     """fit / predict_proba / labels / save / load; `pairs` is a second text (e.g. a target)."""
 

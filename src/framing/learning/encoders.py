@@ -17,7 +17,7 @@ import torch
 from safetensors.numpy import load_file, save_file
 
 from framing.core.errors import InputError
-from framing.learning.base import Classifier, ModelConfig, meta_config, read_meta
+from framing.learning.base import Classifier, ModelConfig, check_ranges, meta_config, read_meta
 from framing.learning.logreg import (
     fit_logreg,
     logreg_from_tensors,
@@ -38,6 +38,9 @@ class EncoderConfig(ModelConfig):
     batch_size: int = 32
     device: str = "auto"  # auto | cpu | cuda
 
+    def __post_init__(self) -> None:
+        check_ranges(self, positive=("max_length", "batch_size"))
+
 
 @dataclass
 class EncoderLogRegConfig(EncoderConfig):
@@ -48,6 +51,8 @@ class EncoderLogRegConfig(EncoderConfig):
     pair_mode: str = "cross"
 
     def __post_init__(self) -> None:
+        super().__post_init__()
+        check_ranges(self, positive=("C",))
         if self.pair_mode not in ("cross", "concat"):
             raise InputError(f"model.pair_mode={self.pair_mode!r}; expected 'cross' or 'concat'")
 
@@ -55,6 +60,10 @@ class EncoderLogRegConfig(EncoderConfig):
 @dataclass
 class ZeroShotConfig(EncoderConfig):
     temperature: float = 0.05  # softmax over cosine similarities / temperature
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_ranges(self, positive=("temperature",))
 
 
 def resolve_model_name(name: str) -> str:

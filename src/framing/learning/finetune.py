@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from framing.learning.base import Classifier, meta_config, read_meta
+from framing.learning.base import Classifier, check_training, meta_config, read_meta
 from framing.learning.encoders import EncoderConfig, load_labelled, resolve_device
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,10 @@ class FinetuneConfig(EncoderConfig):
     train_batch_size: int = 16
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_training(self)
 
 
 class FineTune(Classifier):

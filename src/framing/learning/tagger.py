@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from framing.core.errors import InputError
+from framing.learning.base import check_training
 from framing.learning.bio import TAGS, Span, decode, token_tags
 from framing.learning.checkpoint import load_checkpoint, save_checkpoint
 from framing.learning.encoders import EncoderConfig, load_labelled, resolve_device
@@ -54,8 +55,8 @@ class TaggerConfig(EncoderConfig):
     lora_alpha: float = 32.0
 
     def __post_init__(self) -> None:
-        if self.max_steps <= 0 and self.epochs <= 0:
-            raise InputError("model.max_steps or model.epochs must be positive")
+        super().__post_init__()
+        check_training(self)
         if self.checkpoint_steps < 0:
             raise InputError(f"model.checkpoint_steps={self.checkpoint_steps}; expected >= 0")
         if self.lora_rank < 0 or self.lora_alpha <= 0:

@@ -10,7 +10,7 @@ from safetensors.numpy import load_file, save_file
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from framing.learning.base import Classifier, ModelConfig, read_meta
+from framing.learning.base import Classifier, ModelConfig, check_ranges, read_meta
 from framing.learning.logreg import fit_logreg, logreg_from_tensors, logreg_proba, logreg_tensors
 
 
@@ -21,6 +21,9 @@ class TfidfLogRegConfig(ModelConfig):
     max_features: int | None = 50000
     C: float = 10.0
     class_weight: str | None = "balanced"
+
+    def __post_init__(self) -> None:
+        check_ranges(self, positive=("ngram_max", "min_df", "max_features", "C"))
 
 
 def join_pair(texts: list[str], pairs: list[str] | None) -> list[str]:

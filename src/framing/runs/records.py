@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from framing.core.errors import InputError
+from framing.core.paths import readable_as_umask
 
 PACKAGES = (
     "framing",
@@ -81,6 +82,8 @@ def set_status(run_dir: Path, status: str, **extra: object) -> None:
     global _GIT_AT_START
     if status == "running":
         _GIT_AT_START = git_state()
+    if status == "complete":
+        readable_as_umask(run_dir)
     write_json(
         Path(run_dir) / STATUS_FILE,
         {"status": status, "time": datetime.now().isoformat(timespec="seconds"), **extra},
