@@ -2,8 +2,9 @@
 
     python scripts/evaluate.py --split dev --model-dir experiments/framing_finetune/RUN
     python scripts/evaluate.py --dataset polnear    # PolNeAR test from <data root>/polnear
+    python scripts/evaluate.py --dataset ukraine    # real Ukraine-crisis articles, data/ukraine
 
-Default: the corpus test split. Records experiments/evaluate_{pipeline,polnear}/<time>.
+Default: the corpus test split. Records experiments/evaluate_{pipeline,polnear,ukraine}/<time>.
 """
 
 from __future__ import annotations

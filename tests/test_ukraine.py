@@ -199,3 +199,26 @@ def test_agreement_per_field(tmp_path: Path) -> None:
     (labels / "second" / "article_0.json").write_text(json.dumps(ann))
     with pytest.raises(InputError, match="different stance targets"):
         agreement(root, labels)
+
+
+def test_pipeline_evaluation_on_real_articles(head_dirs, tmp_path: Path) -> None:
+    from framing.benchmarks.evaluate import run_evaluation
+    from framing.pipeline.analyze import PipelineConfig
+    from framing.runs import records
+
+    root, labels = tmp_path / "data", tmp_path / "ukraine"
+    for n in (60, 61):
+        write_article(root, labels, n)
+    cfg = PipelineConfig(
+        model_dir=list(head_dirs.values()), device="cpu", attribution="rules", span_tagger=None
+    )
+    run = run_evaluation(
+        cfg, str(root), "test", str(tmp_path / "exp"), 20, dataset="ukraine", labels=str(labels)
+    )
+    assert run.parent.name == "evaluate_ukraine"
+    m = records.read_json(run / "metrics.json")
+    assert m["articles"] == 2 and m["claim_boundary"]["n_gold"] == 4  # 2 body sentences each
+    rules = m["attribution"]["rules"]["exact"]
+    assert rules["matched"] == 4 and rules["source_span_overlap"] is None  # no gold offsets
+    assert rules["attributed_accuracy"] == 1.0  # "The envoy said ..." and plain narration
+    assert rules["source_match"] == 1.0

@@ -18,8 +18,10 @@ import yaml
 
 from framing.benchmarks import real_news
 from framing.core.errors import InputError
+from framing.core.paths import project_path
 from framing.data.public import default_data_root
 from framing.data.tasks import corpus_splits
+from framing.data.ukraine import as_corpus_doc, load_real
 from framing.pipeline.analyze import Pipeline, PipelineConfig
 from framing.pipeline.article import Attribution, Claim, Document, Segment, Span
 from framing.pipeline.attribution import attribute
@@ -103,14 +105,23 @@ def run_evaluation(
     out_root: str,
     n_boot: int = 1000,
     seed: int = 0,
+    dataset: str = "corpus",
+    labels: str = "data/ukraine",
 ) -> Path:
-    """Score the pipeline on one corpus split and record it under out_root/evaluate_pipeline/."""
+    """Score the pipeline on one split of the corpus (or, dataset="ukraine", of the real
+    Ukraine-crisis articles with the project's `labels`: `data_root` is then the dataset folder)
+    and record it under out_root/evaluate_pipeline/ (evaluate_ukraine/)."""
     if split not in ("train", "dev", "test"):
         raise InputError(f"split={split!r}; expected train, dev or test")
-    articles, data_fp = corpus_splits(data_root)
-    docs = articles[split]
+    if dataset == "ukraine":
+        real, data_fp = load_real(data_root, project_path(labels))
+        docs = [as_corpus_doc(a) for a in real[split]]
+    else:
+        articles, data_fp = corpus_splits(data_root)
+        docs = articles[split]
     pipeline = Pipeline(cfg, all_modes=True)
-    run_dir = records.new_run_dir(out_root, "evaluate_pipeline")
+    name = "evaluate_ukraine" if dataset == "ukraine" else "evaluate_pipeline"
+    run_dir = records.new_run_dir(out_root, name)
     try:
         records.set_status(run_dir, "running")
         settings = {
@@ -144,7 +155,7 @@ def run_evaluation(
     return run_dir
 
 
-DATASETS = ("corpus", "polnear")
+DATASETS = ("corpus", "polnear", "ukraine")
 
 
 def evaluate_dataset(
@@ -163,6 +174,10 @@ def evaluate_dataset(
     cfg = PipelineConfig(**pipeline)
     if dataset == "corpus":
         run_dir = run_evaluation(cfg, data_root or "data/corpus", split, out_root, bootstrap)
+        return run_dir, brief(records.read_json(run_dir / "metrics.json"))
+    if dataset == "ukraine":
+        root = data_root or str(Path(default_data_root()) / "ukraine_news_bias")
+        run_dir = run_evaluation(cfg, root, split, out_root, bootstrap, dataset="ukraine")
         return run_dir, brief(records.read_json(run_dir / "metrics.json"))
     if dataset == "polnear":
         root = data_root or str(Path(default_data_root()) / "polnear")
@@ -268,9 +283,11 @@ def attribution_scores(articles: list[tuple[list[Claim], list[Claim]]]) -> dict:
     return out
 
 
-def _mean(values) -> float:
+def _mean(values) -> float | None:
+    """The mean; None for no values (a score the gold cannot give, e.g. source offsets of
+    stand-off labels)."""
     values = list(values)
-    return sum(values) / len(values) if values else 0.0
+    return sum(values) / len(values) if values else None
 
 
 def _overlaps(gold: Span | None, pred: Span | None) -> bool:
@@ -292,7 +309,9 @@ def corpus_claims(doc: dict, kinds: tuple[str, ...] = ("body",)) -> list[Claim]:
         if c["source_start"] is not None:
             s, e = c["source_start"], c["source_end"]
             src = Span(s, e, doc["text"][s:e])
-        cue = Span(c["cue_start"], c["cue_end"], c["cue"]) if c["cue"] else None
+        cue = None
+        if c["cue"] and c["cue_start"] is not None:
+            cue = Span(c["cue_start"], c["cue_end"], c["cue"])
         att = Attribution(c["attributed"], c["implicit"], c["source"], src, c["source_type"], cue)
         out.append(Claim(f"g{k:03d}", c["start"], c["end"], c["text"], c["kind"], att))
     return out

@@ -177,9 +177,99 @@ def load_real(root: str | Path, labels: str | Path) -> tuple[dict[str, list[Real
         second_path = labels / "second" / path.name
         second = read_labels(labels / "second", aid, ids) if second_path.is_file() else None
         gold = settle(first, second, settled.get(aid, {}))
+        if second is not None:  # the settled labels must hold together too
+            check_labels({"target": first["target"], "sentences": gold}, ids, f"{aid} (settled)")
         text, spans = join_text(sents)
         sentences = [Sentence(sid, a, b, gold[sid]) for sid, (a, b) in zip(ids, spans)]
         out[split_of(aid)].append(RealArticle(aid, first["target"], text, sentences))
     used = [*files, *labels.glob("second/*.json"), settled_path] if files else []
     texts = [_text_file(root, p.stem) for p in files]
     return out, fingerprint([p for p in used + texts if p.is_file()])
+
+
+def _find_cue(sentence: str, cue: str | None, base: int) -> tuple[int | None, int | None]:
+    if not cue:
+        return None, None
+    k = sentence.lower().find(cue.lower())
+    return (base + k, base + k + len(cue)) if k >= 0 else (None, None)
+
+
+def as_corpus_doc(art: RealArticle) -> dict:
+    """One real article in the shape of a corpus annotation (`framing.data.corpus.load_corpus`),
+    so that the pipeline evaluation reads it like a corpus article: the headline and body
+    segments, one claim per headline or body sentence. Sources carry no offsets (the labels are
+    stand-off names); a cue gets the offsets of its first occurrence in the sentence."""
+    body = [s for s in art.sentences[1:]]
+    segments = [{"kind": "headline", "start": 0, "end": art.sentences[0].end}]
+    if body:
+        segments.append({"kind": "body", "start": body[0].start, "end": body[-1].end})
+    claims = []
+    for k, s in enumerate(art.sentences):
+        lab = s.labels
+        if lab["segment"] == "other":
+            continue
+        text = art.text[s.start : s.end]
+        cue_start, cue_end = _find_cue(text, lab["cue"], s.start)
+        claims.append(
+            {
+                "text": text,
+                "kind": "headline" if k == 0 else "body",
+                "start": s.start,
+                "end": s.end,
+                "attributed": lab["attributed"],
+                "implicit": lab["implicit"],
+                "source": lab["source"],
+                "source_type": lab["source_type"],
+                "source_start": None,
+                "source_end": None,
+                "cue": lab["cue"] if cue_start is not None else None,
+                "cue_start": cue_start,
+                "cue_end": cue_end,
+                "stance": lab["stance"],
+                "frame": lab["frame"],
+            }
+        )
+    return {
+        "article_id": art.article_id,
+        "target": art.target,
+        "text": art.text,
+        "segments": segments,
+        "claims": claims,
+    }
+
+
+def label_counts(articles: dict[str, list[RealArticle]]) -> str:
+    """Markdown tables of the gold label counts per split (the data card's)."""
+    from collections import Counter
+
+    def value(lab: dict, field: str) -> str:
+        if field == "attribution":
+            if not lab["attributed"]:
+                return "unattributed"
+            return "implicit" if lab["implicit"] else "explicit"
+        if field == "source_type":
+            return lab["source_type"] or "unattributed"
+        return lab[field]
+
+    splits = ("train", "dev", "test")
+    lines = [f"articles: {', '.join(f'{s} {len(articles[s])}' for s in splits)}"]
+    for field in ("frame", "stance", "attribution", "source_type"):
+        counts = {
+            s: Counter(
+                value(x.labels, field)
+                for a in articles[s]
+                for x in a.sentences
+                if x.labels["segment"] == "body"
+            )
+            for s in splits
+        }
+        keys = sorted(set().union(*counts.values()))
+        lines += [
+            "",
+            f"| {field} (body sentences) | train | dev | test | all |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for k in keys:
+            row = [counts[s][k] for s in splits]
+            lines.append(f"| {k} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
+    return "\n".join(lines)
