@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from framing.core.errors import InputError
 from framing.pipeline.article import Claim, Segment
-from framing.pipeline.cues import Cue, find_cue, quoted_tokens
+from framing.pipeline.cues import Cue, find_cue
 from framing.pipeline.lexicon import CLOSE_QUOTES, OPEN_QUOTES, head_lemma
+from framing.pipeline.phrases import quoted_tokens
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -15,7 +15,6 @@ from framing.pipeline.lexicon import (
     DOCUMENT_NOUNS,
     NEGATORS,
     NOT_SAID,
-    OPEN_QUOTES,
     PARTICLE_VERBS,
     QUANTIFIERS,
     VOICED,
@@ -23,6 +22,7 @@ from framing.pipeline.lexicon import (
     head_lemma,
     is_source_like,
 )
+from framing.pipeline.phrases import np_range, quoted_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -47,56 +47,6 @@ class Cue:
     depth: int  # steps up to the clause root: the smaller, the more it governs the claim
     trailing: bool  # "..., X said": the cue follows what it reports
     channel: tuple[int, int] | None = None  # who passed it on: "..., TASS reported"
-
-
-def quoted_tokens(doc: Doc, start: int, end: int, depth: int = 0) -> list[bool]:
-    """For each token in [start, end): is it inside a quotation (quote marks themselves too)?"""
-    out = []
-    for t in doc[start:end]:
-        if t.text in OPEN_QUOTES or (t.text == '"' and depth == 0):
-            depth += 1
-            out.append(True)
-        elif t.text in CLOSE_QUOTES or t.text == '"':
-            depth = max(0, depth - 1)
-            out.append(True)
-        else:
-            out.append(depth > 0)
-    return out
-
-
-def np_range(tok: Token, lo: int, hi: int) -> tuple[int, int]:
-    """Token range of the noun phrase headed by `tok`: up to the first comma after its head,
-    without relative or participial clauses, and covering any name it cuts into.
-
-    "Song Kaiwen, a Beijing-based expert," -> "Song Kaiwen"; "a joint statement issued after
-    the talks" -> "a joint statement"; "analysts in Tokyo" stays whole.
-    """
-    doc = tok.doc
-    drop: set[int] = set()
-    for child in tok.children:
-        who = doc[child.left_edge.i].lower_ == "who"
-        if child.i > tok.i and child.dep_ in ("relcl", "acl", "advcl") and not who:
-            drop.update(t.i for t in child.subtree)
-    keep = [t.i for t in tok.subtree if t.i not in drop and lo <= t.i < hi]
-    first, last = min(keep, default=tok.i), max(keep, default=tok.i)
-    i = tok.i + 1
-    while i <= last:
-        close = next((j for j in range(i, last) if doc[j].text == ")"), None)
-        if doc[i].text == "(" and close is not None:
-            i = close + 1  # "Lt Gen (retd) Vikram Sahni"; a closing "(JCS)" is cut below
-            continue
-        if i in drop or doc[i].text in (",", ";", ":", "—", "–", "("):
-            last = i - 1
-            break
-        i += 1
-    for ent in doc.ents:  # "Jeon Ha-yoon" parsed as "Jeon Ha" + a modifier "-yoon"
-        if ent.start <= last and ent.end > first and ent.label_ in ("PERSON", "ORG"):
-            first, last = max(lo, min(first, ent.start)), min(hi - 1, max(last, ent.end - 1))
-    while last > first and (doc[last].is_punct and doc[last].text != ")" or doc[last].is_space):
-        last -= 1
-    while first < last and doc[first].is_punct:
-        first += 1
-    return first, last + 1
 
 
 def _heads_range(noun: Token, lo: int, hi: int) -> bool:
@@ -168,6 +118,9 @@ def _source_ok(tok: Token, lo: int, hi: int) -> bool:
 def _subject(verb: Token, lo: int, hi: int) -> Token | None:
     """The speaking subject of a cue verb: nsubj, or the one it inherits ("..., saying")."""
     subjects = [c for c in verb.children if c.dep_ == "nsubj" and lo <= c.i < hi]
+    named = _named_before_appositive(subjects)
+    if named is not None and _source_ok(named, lo, hi):
+        return named
     for c in sorted(subjects, key=lambda c: abs(c.i - verb.i)):
         if _source_ok(_speaker(c, lo, hi), lo, hi):
             return c
@@ -190,6 +143,19 @@ def _subject(verb: Token, lo: int, hi: int) -> Token | None:
     if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG"):
         return _subject(head, lo, hi)  # "Moscow rejected it, saying ..."
     return _chunk_before(verb, lo)
+
+
+def _named_before_appositive(subjects: list[Token]) -> Token | None:
+    """The named person of "Sipho Ndlovu, a spokesman for the navy, told ..." when the parser
+    made both the name and its appositive subjects of the verb."""
+    people = [c for c in subjects if c.ent_type_ == "PERSON"]
+    if len(subjects) < 2 or not people:
+        return None
+    first = min(people, key=lambda c: c.i)
+    doc = first.doc
+    after = first.i + 1 < len(doc) and doc[first.i + 1].text == ","
+    later = [c for c in subjects if c.i > first.i and c.ent_type_ != "PERSON"]
+    return first if after and later else None
 
 
 def _negated(subj: Token) -> bool:

@@ -23,6 +23,7 @@ from framing.pipeline.lexicon import (
     UNNAMED_NOUNS,
     head_lemma,
 )
+from framing.pipeline.phrases import without_clauses
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -49,9 +50,7 @@ class Memory:
             if not lo <= ent.start < hi:
                 continue
             if ent.label_ == "PERSON" or ent.label_ == "ORG" and _surname_first(ent.text):
-                name = _clean_name(ent)
-                if name and " " not in name:
-                    name = _titled(ent) or name  # "President Putin" when no first name is given
+                name = _clean_name(ent)  # titles dropped: "Putin" of "President Putin"
                 if name:
                     self.people.append((name, _title_words(ent)))
                     self.nations[name] = _nation_words(ent)
@@ -60,7 +59,7 @@ class Memory:
 
     def full_name(self, short: str) -> str | None:
         """The latest longer name that contains `short` as a word ("Zhang" -> "Zhang Hong");
-        a personal name wins over a title ("Vladimir Putin" over "President Putin")."""
+        a personal name wins over a title."""
         hits = [n for n, _ in self.people if short in n.split() and n != short]
         plain = [n for n in hits if n.split()[0].lower().rstrip(".") not in TITLE_WORDS]
         return (plain or hits or [None])[-1]
@@ -181,16 +180,6 @@ def _surname_first(name: str) -> bool:
         and p.lower() not in ORG_NOUNS | KNOWN_ORGS | _COMPANY_WORDS
         for p in parts
     )
-
-
-def _titled(ent) -> str | None:
-    """A one-word name with the title words before it: "Chinese President Xi"."""
-    doc = ent.doc
-    i = ent.start
-    while i > 0 and doc[i - 1].dep_ in ("compound", "amod") and doc[i - 1].head.i >= ent.start:
-        i -= 1
-    has_title = any(t.lower_ in TITLE_WORDS for t in doc[i : ent.start])
-    return _text(doc, i, ent.end - 1) if has_title and i < ent.start else None
 
 
 def _title_tokens(ent) -> list:
@@ -369,5 +358,5 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
                 and t.pos_ not in ("ADP", "DET", "PRON")
                 and t.lower_ not in _GROUP_FILLER
             }
-            return memory.group(lemma, mods, text), kind
-    return text, kind
+            return memory.group(lemma, mods, without_clauses(span)), kind
+    return without_clauses(span), kind
