@@ -276,6 +276,8 @@ def shrink(cfg: DictConfig, tiny_model: str, out_root: Path) -> DictConfig:
     if cfg.model.family == "finetune":
         cfg.model.max_steps = 2
         cfg.model.train_batch_size = 8
+    if cfg.model.family == "multitask":
+        cfg.model.max_steps, cfg.model.train_batch_size, cfg.model.lora_rank = 3, 4, 2
     return cfg
 
 

@@ -15,6 +15,7 @@ from framing.core.errors import InputError
 from framing.data.config import DataConfig, SchemaConfig, TaskConfig
 from framing.learning.encoders import EncoderLogReg, EncoderLogRegConfig, ZeroShot, ZeroShotConfig
 from framing.learning.finetune import FineTune, FinetuneConfig
+from framing.learning.multitask import MultitaskConfig
 from framing.learning.registry import build_model
 from framing.learning.tagger import TaggerConfig
 from framing.learning.tfidf import TfidfLogReg, TfidfLogRegConfig
@@ -28,7 +29,11 @@ MODEL_TYPES = {
     "zero_shot": (ZeroShotConfig, ZeroShot),
 }
 # Every model group option's config type; the span tagger is not a sequence Classifier.
-MODEL_CONFIGS = {**{k: v[0] for k, v in MODEL_TYPES.items()}, "tagger": TaggerConfig}
+MODEL_CONFIGS = {
+    **{k: v[0] for k, v in MODEL_TYPES.items()},
+    "tagger": TaggerConfig,
+    "multitask": MultitaskConfig,
+}
 TASKS = {
     "framing": "frames",
     "stance": "stances",
@@ -162,7 +167,7 @@ def test_tfidf_has_no_transformer_keys() -> None:
         (
             ["task.name=bogus"],
             "task.name='bogus'; expected one of "
-            "['framing', 'stance', 'attribution', 'source_type', 'attribution_spans']",
+            "['framing', 'stance', 'attribution', 'source_type', 'attribution_spans', 'claims']",
         ),
         (
             ["data.kind=sql"],

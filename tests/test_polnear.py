@@ -830,7 +830,7 @@ def test_a_killed_polnear_tagger_run_resumes_in_its_own_folder(
 
 def test_resume_is_refused_for_other_runs_and_folders(tmp_path) -> None:
     cfg = OmegaConf.to_object(compose_train([f"resume={tmp_path}", "model=tfidf_logreg"]))
-    with pytest.raises(InputError, match="only span tagger runs .* resume"):
+    with pytest.raises(InputError, match="only span tagger and claim model runs .* resume"):
         run_experiment(cfg)
     cfg = OmegaConf.to_object(compose_train(["experiment=polnear_tagger", f"resume={tmp_path}"]))
     with pytest.raises(InputError, match="not a run folder"):

@@ -26,7 +26,6 @@ from framing.pipeline.analyze import Pipeline, PipelineConfig
 from framing.pipeline.article import Attribution, Claim, Document, Segment, Span
 from framing.pipeline.attribution import attribute
 from framing.pipeline.claims import split_claims
-from framing.pipeline.heads import predict
 from framing.pipeline.segment import segment_scores
 from framing.runs import records
 from framing.runs.metrics import evaluate
@@ -47,7 +46,7 @@ def score_articles(pipeline: Pipeline, docs: list[dict], n_boot: int, seed: int)
     for d in docs:
         doc = Document(d["article_id"], d["text"])
         claims = pipeline.claims(doc)
-        probs = predict(pipeline.heads, [c.text for c in claims], [d["target"]])
+        probs, _ = pipeline.predict(claims, d["text"], [d["target"]])
         gold = corpus_claims(d)
         by_mode = {
             mode: [

@@ -29,7 +29,6 @@ from framing.data.public import Skipped, dataset_dir
 from framing.pipeline.analyze import Pipeline, PipelineConfig
 from framing.pipeline.article import Attribution, Claim, Document, Span
 from framing.pipeline.claims import trim_span
-from framing.pipeline.heads import predict
 from framing.runs import records
 from framing.runs.metrics import evaluate
 
@@ -156,7 +155,7 @@ def score_articles(pipeline: Pipeline, articles: list[Article], n_boot: int, see
         if not claims:
             empty.append(article.id)
             continue
-        probs = predict(pipeline.heads, [c.text for c in claims], pipeline.cfg.targets[:1])
+        probs, _ = pipeline.predict(claims, article.text, pipeline.cfg.targets[:1])
         by_mode = {m: pipeline.attributions(claims, article.text, probs, m) for m in items}
         for k, claim in enumerate(claims):
             gold = claim_gold(article, claim.start, claim.end)

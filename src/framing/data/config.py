@@ -26,6 +26,8 @@ TASKS: dict[str, TaskSpec] = {
     "source_type": TaskSpec("source_types"),
     # token-level Source / Cue / Content spans (framing.learning.tagger)
     "attribution_spans": TaskSpec("spans", kind="spans"),
+    # frame, stance and attribution of claims in context, one model (framing.learning.multitask)
+    "claims": TaskSpec("frames", kind="claims"),
 }
 
 

@@ -28,8 +28,14 @@ def run_classification(
     """Train and score one classification configuration; return its run folder."""
     if cfg.resume:
         raise InputError(
-            f"resume={cfg.resume}: only span tagger runs (experiment=polnear_tagger) resume; "
+            f"resume={cfg.resume}: only span tagger and claim model runs "
+            "(experiment=polnear_tagger, experiment=claims_multitask) resume; "
             f"start task={cfg.task.name} again without resume="
+        )
+    if cfg.model.family == "multitask":
+        raise InputError(
+            "model=multitask predicts frame, stance and attribution together: use task=claims "
+            f"(experiment=claims_multitask), not task={cfg.task.name}"
         )
     if not issubclass(family_class(cfg.model.family), Classifier):
         raise InputError(

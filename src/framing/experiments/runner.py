@@ -22,6 +22,8 @@ TASK_KINDS: dict[str, str] = {
     "classification": "framing.experiments.classification:run_classification",
     # PolNeAR Source / Cue / Content spans: attribution_spans
     "spans": "framing.benchmarks.spans:run_span_experiment",
+    # frame, stance and attribution of claims in context: claims
+    "claims": "framing.experiments.claims:run_claims",
 }
 
 

@@ -21,6 +21,7 @@ FAMILIES: dict[str, str] = {
     "zero_shot": "framing.learning.encoders:ZeroShot",
     "finetune": "framing.learning.finetune:FineTune",
     "tagger": "framing.learning.tagger:TokenTagger",
+    "multitask": "framing.learning.multitask:ClaimModel",
 }
 
 

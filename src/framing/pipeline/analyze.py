@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from framing.core.compose import compose
 from framing.core.errors import InputError, one_line
+from framing.data.claims import context_of
 from framing.data.corpus import DEFAULT_TARGET
 from framing.pipeline.article import Attribution, Claim, Document
 from framing.pipeline.attribution import attribute
@@ -42,6 +43,10 @@ class PipelineConfig:
     backend: str = (
         "onnx"  # onnx (ONNX Runtime on CPU for the encoders: same labels, faster) | torch
     )
+    # frame, stance and attribution from one fine-tuned claim model reading each claim in
+    # context: the shipped one (default, when present), a task=claims run folder, or null for
+    # the frozen-encoder heads
+    claim_model: str | None = "default"
 
     def __post_init__(self) -> None:
         modes = [*ATTRIBUTION_MODES, *TAGGER_MODES]
@@ -85,7 +90,9 @@ class Pipeline:
         score every mode)."""
         self.cfg = cfg
         self.nlp = load_nlp()
-        self.heads: dict[str, Head] = load_heads(cfg.model_dir, cfg.device, HEAD_TASKS)
+        self.heads: dict[str, Head] = load_heads(
+            cfg.model_dir, cfg.device, HEAD_TASKS, cfg.claim_model
+        )
         if cfg.backend == "onnx":
             for task, encoder in onnx_encoders(self.heads).items():
                 self.heads[task].model.encoder = encoder
@@ -121,16 +128,49 @@ class Pipeline:
         claims = split_claims(doc.text, segments, self.nlp, self.cfg.include_headline)
         return attribute(claims, doc.text, self.nlp) if rules else claims
 
+    def predict(
+        self, claims: list[Claim], text: str, targets: list[str]
+    ) -> tuple[dict, list[Attribution]]:
+        """The heads' probabilities and the configured mode's attribution of `claims` (which
+        carry the rules' attribution unless the mode is a tagger mode). A mode that needs no
+        head runs first, so that a claim model reads each claim with the source found for it."""
+        mode, texts = self.cfg.attribution, [c.text for c in claims]
+        head = headline_of(text)
+        given = [c.attribution for c in claims]
+        if mode in TAGGER_MODES:
+            given = self.attributions(claims, text, {}, mode)
+        probs = predict(self.heads, texts, targets, claim_contexts(claims, given, head))
+        if mode in TAGGER_MODES or mode == "rules":
+            return probs, given
+        return probs, self.attributions(claims, text, probs, mode)
+
     def analyze(self, doc: Document) -> list[dict]:
         claims = self.claims(doc, rules=self.cfg.attribution not in TAGGER_MODES)
         if not claims:
             raise InputError("no claims found: the text has no body sentences")
-        probs = predict(self.heads, [c.text for c in claims], self.cfg.targets)
-        atts = self.attributions(claims, doc.text, probs, self.cfg.attribution)
+        probs, atts = self.predict(claims, doc.text, self.cfg.targets)
         return [
             claim_row(doc.id, claim, att, probs, k, self.cfg.targets)
             for k, (claim, att) in enumerate(zip(claims, atts))
         ]
+
+
+def headline_of(text: str) -> str:
+    """The text of the article's headline segment ("" without one)."""
+    for s in segment(text):
+        if s.kind == "headline":
+            return text[s.start : s.end].strip()
+    return ""
+
+
+def claim_contexts(claims: list[Claim], atts: list[Attribution], headline: str) -> list[dict]:
+    """Each claim's context for a claim model: its source, the headline, the previous claim."""
+    out, previous = [], ""
+    for claim, att in zip(claims, atts):
+        out.append(context_of(att.source if att.attributed else None, headline, previous))
+        if claim.kind == "body":
+            previous = claim.text
+    return out
 
 
 def _top(p: dict[str, float]) -> str:

@@ -35,6 +35,28 @@ class Head:
     schema_version: str
 
 
+def claim_heads(run_dir: str | Path, device: str | None = None) -> dict[str, Head]:
+    """The heads of a claim model run (task=claims): frame, stance and attribution, one
+    `ClaimView` each over the one model (one encoder pass per claim for all three)."""
+    from framing.learning.multitask import ClaimModel, ClaimView
+
+    run_dir = Path(run_dir)
+    cfg = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
+    model = ClaimModel.load(run_dir / "model", device)
+    version = cfg["schema"]["version"]
+    return {
+        task: Head(task, task == "stance", ClaimView(model, task), run_dir, version)
+        for task in model.labels
+    }
+
+
+def _task_of(run_dir: Path) -> str | None:
+    cfg_file = run_dir / "config.yaml"
+    if not cfg_file.is_file():
+        return None
+    return (yaml.safe_load(cfg_file.read_text(encoding="utf-8")) or {}).get("task", {}).get("name")
+
+
 def load_head(run_dir: str | Path, device: str | None = None) -> Head:
     """Load a head from a run folder (config.yaml + model/), e.g. any folder under experiments/."""
     run_dir = Path(run_dir)
@@ -51,11 +73,25 @@ def load_head(run_dir: str | Path, device: str | None = None) -> Head:
 
 
 def load_heads(
-    model_dirs: list[str] | None = None, device: str | None = None, tasks: tuple = ()
+    model_dirs: list[str] | None = None,
+    device: str | None = None,
+    tasks: tuple = (),
+    claim_model: str | None = None,
 ) -> dict[str, Head]:
-    """The embedded default heads for `tasks`, each replaced by a given run of the same task."""
-    heads = {}
+    """The embedded default heads for `tasks`, each replaced by a given run of the same task.
+
+    `claim_model` ("default": the shipped one, if present; or a task=claims run folder) gives
+    the frame, stance and attribution heads first; a claims run among `model_dirs` does too."""
+    heads: dict[str, Head] = {}
+    if claim_model == "default":
+        shipped = DEFAULT_MODEL_DIR / "claims"
+        claim_model = str(shipped) if (shipped / "model").is_dir() else None
+    if claim_model:
+        heads.update(claim_heads(claim_model, device))
     for run_dir in model_dirs or []:
+        if _task_of(Path(run_dir)) == "claims":
+            heads.update(claim_heads(run_dir, device))
+            continue
         head = load_head(run_dir, device)
         heads[head.task] = head
     for task in tasks:
@@ -99,11 +135,15 @@ def _shared_features(heads: dict[str, Head], texts: list[str]) -> tuple[object, 
 
 
 def predict(
-    heads: dict[str, Head], texts: list[str], targets: list[str]
+    heads: dict[str, Head],
+    texts: list[str],
+    targets: list[str],
+    contexts: list[dict[str, str]] | None = None,
 ) -> dict[str, list[dict[str, float]]]:
     """Probabilities per head: task -> one {label: p} per text; pair tasks get `task@target`.
 
-    The first target is also reported under the plain task name.
+    The first target is also reported under the plain task name. `contexts` (one per text,
+    `framing.data.claims.context_of`) reach the heads that read claims in context.
     """
     if not texts:
         return {}
@@ -113,7 +153,10 @@ def predict(
         model = head.model
         shared = isinstance(model, EncoderLogReg) and model.encoder is encoder
         for target in targets if head.use_pair else [None]:
-            if not shared:
+            if getattr(model, "uses_context", False):
+                pairs = [target] * len(texts) if target is not None else None
+                probs = model.predict_proba(texts, pairs, contexts)
+            elif not shared:
                 pairs = [target] * len(texts) if target is not None else None
                 probs = model.predict_proba(texts, pairs)
             elif target is None:
