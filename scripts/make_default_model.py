@@ -2,11 +2,13 @@
 
     python scripts/make_default_model.py                  # the four heads (a few minutes)
     python scripts/make_default_model.py --attribution    # the span tagger (about 40 minutes)
-    python scripts/make_default_model.py --attribution --from-run RUN  # copy a recorded run
+    python scripts/make_default_model.py --claims         # the claim model (about 15 minutes)
+    python scripts/make_default_model.py --claims --from-run RUN  # copy a recorded run
 
 Heads: encoder_logreg on the shipped all-MiniLM-L6-v2, trained on the corpus train split (the
 stance head embeds claim and target separately, pair_mode=concat). Span tagger: experiment
-polnear_corpus_tagger_lora (a LoRA adapter, PolNeAR train plus the corpus). Each run is recorded
+polnear_corpus_tagger_lora (a LoRA adapter, PolNeAR train plus the corpus). Claim model:
+experiment claims_multitask (frame, stance, attribution in context). Each run is recorded
 under experiments/ like any other and copied to src/framing/default_model/ with a note of it.
 """
 
@@ -16,19 +18,27 @@ import argparse
 import sys
 
 from framing.core.errors import InputError
-from framing.experiments.default_model import make_default_heads, make_default_tagger
+from framing.experiments.default_model import (
+    make_default_claims,
+    make_default_heads,
+    make_default_tagger,
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--attribution", action="store_true", help="the span tagger, not heads")
-    parser.add_argument("--from-run", help="with --attribution: copy this complete run instead")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--attribution", action="store_true", help="the span tagger, not heads")
+    which.add_argument("--claims", action="store_true", help="the claim model, not heads")
+    parser.add_argument("--from-run", help="with --attribution or --claims: copy this run")
     args = parser.parse_args()
     try:
-        if args.from_run and not args.attribution:
-            raise InputError("--from-run goes with --attribution")
+        if args.from_run and not (args.attribution or args.claims):
+            raise InputError("--from-run goes with --attribution or --claims")
         if args.attribution:
             made = {"attribution_spans": (make_default_tagger(args.from_run), args.from_run)}
+        elif args.claims:
+            made = {"claims": (make_default_claims(args.from_run), args.from_run)}
         else:
             made = make_default_heads()
     except InputError as e:

@@ -85,6 +85,13 @@ def test_fit_save_load_gives_the_same_probabilities(tiny_model, tmp_path, lora_r
     assert not np.allclose(other, probs["stance"])
 
 
+def test_a_claim_longer_than_max_length_is_cut_not_refused(tiny_model) -> None:
+    model = new_model(config(tiny_model, max_length=16))
+    long = " ".join(["the navies began a drill"] * 10)
+    ctx = [context_of("Analysts", "The navies began a drill.", long)]
+    assert model.probs("framing", [long], ctx).shape == (1, 3)
+
+
 def test_the_heads_of_one_model_share_one_encoder_pass(tiny_model, monkeypatch) -> None:
     model = new_model(config(tiny_model))
     calls = []

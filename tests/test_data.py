@@ -304,7 +304,9 @@ def test_error_label_not_in_schema(load, tmp_path: Path, split: str) -> None:
         load("data=table", *(f"data.{k}={v}" for k, v in paths.items()))
     assert str(err.value) == (
         f"{split} labels ['peace'] are not in schema framing-default.v1 label set 'frames' "
-        f"{SCHEMA_FRAMES}"
+        f"{SCHEMA_FRAMES}; for your own labels add configs/schema/<name>.yaml (defaults: "
+        "[schema_schema], name, version, label_sets: {frames: {<label>: <one-line "
+        "description>}}) and pass schema=<name>"
     )
 
 

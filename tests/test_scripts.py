@@ -341,3 +341,20 @@ def test_readme_train_command(tmp_path: Path) -> None:
     assert m["model_name"] == "shipped:all-MiniLM-L6-v2" and m["data"] == "corpus"
     assert len(m["labels"]) == 5
     assert m["test"]["macro_f1"] > 0.2  # far above nothing, whatever the exact score
+
+
+def test_train_help_lists_only_options_a_user_chooses() -> None:
+    r = run("train.py", "--help", timeout=120)
+    assert r.rc == 0 and "_schema" not in r.out.split("== Config")[0]
+    groups = dict(
+        line.split(": ", 1) for line in r.out.split("== Option groups")[1].splitlines()[1:6]
+    )
+    assert (
+        groups["model"] == "encoder_logreg, finetune, multitask, tagger, tfidf_logreg, zero_shot"
+    )
+    assert "claims" in groups["task"] and "corpus_real" in groups["data"]
+
+
+def test_make_default_model_claims_and_attribution_exclude_each_other() -> None:
+    r = run("make_default_model.py", "--claims", "--attribution", timeout=60)
+    assert r.rc == 2 and "not allowed with argument" in r.err

@@ -152,6 +152,18 @@ def _public_splits(data: DataConfig, task: TaskConfig) -> tuple[dict, str, list 
     return splits, fingerprint(files), folds, skipped.items
 
 
+def outside_schema(
+    split: str, unknown: list[str], schema: SchemaConfig, label_set: str, known: list[str]
+) -> str:
+    """The error for labels a schema does not have, and how to add a schema that has them."""
+    return (
+        f"{split} labels {unknown} are not in schema {schema.version} label set {label_set!r} "
+        f"{known}; for your own labels add configs/schema/<name>.yaml (defaults: "
+        f"[schema_schema], name, version, label_sets: {{{label_set}: {{<label>: <one-line "
+        f"description>}}}}) and pass schema=<name>"
+    )
+
+
 def load_task_data(data: DataConfig, task: TaskConfig, schema: SchemaConfig) -> TaskData:
     """Load train/dev/test for `task` and check every label against the schema and training set."""
     if task.label_set not in schema.label_sets:
@@ -175,10 +187,7 @@ def load_task_data(data: DataConfig, task: TaskConfig, schema: SchemaConfig) -> 
             raise InputError(f"the {name} split of data {data.name!r} has no examples")
         unknown = sorted(set(splits[name].labels) - set(known))
         if unknown:
-            raise InputError(
-                f"{name} labels {unknown} are not in schema {schema.version} "
-                f"label set {task.label_set!r} {known}"
-            )
+            raise InputError(outside_schema(name, unknown, schema, task.label_set, known))
     seen = set(splits["train"].labels)
     for name in [n for n in splits if n != "train"]:
         unseen = sorted(set(splits[name].labels) - seen)

@@ -12,6 +12,7 @@ import numpy as np
 
 from framing.core.errors import InputError
 from framing.data.claims import CLAIM_TASKS, ClaimRow, claim_splits
+from framing.data.tasks import outside_schema
 from framing.learning.base import set_seed
 from framing.learning.checkpoint import checkpoint_folder, remove_checkpoint
 from framing.learning.multitask import ClaimModel
@@ -38,10 +39,7 @@ def claim_labels(cfg: TrainConfig, splits: dict[str, list[ClaimRow]]) -> dict[st
         for name, rows in splits.items():
             unknown = sorted({r.labels[task] for r in rows} - set(known))
             if unknown:
-                raise InputError(
-                    f"{name} {task} labels {unknown} are not in schema {cfg.schema.version} "
-                    f"label set {label_set!r} {known}"
-                )
+                raise InputError(outside_schema(name, unknown, cfg.schema, label_set, known))
         seen = {r.labels[task] for r in splits["train"]}
         out[task] = [lab for lab in known if lab in seen]
     return out

@@ -22,6 +22,18 @@ def register() -> None:
     cs.store(group="schema", name="schema_schema", node=SchemaConfig)
     for family in FAMILIES:
         cs.store(group="model", name=f"{family}_schema", node=family_class(family).config_class)
+    from omegaconf import OmegaConf
+
+    OmegaConf.register_new_resolver("framing_groups", option_groups, replace=True)
+
+
+def option_groups() -> str:
+    """The option groups of configs/ and their options, one line per group (for --help); the
+    structured schemas in ConfigStore are not options a user picks."""
+    groups = sorted(p for p in CONFIG_DIR.iterdir() if p.is_dir() and p.name != "hydra")
+    return "\n".join(
+        f"{g.name}: {', '.join(sorted(f.stem for f in g.glob('*.yaml')))}" for g in groups
+    )
 
 
 def compose_train_config(overrides: list[str]) -> TrainConfig:

@@ -18,6 +18,7 @@ from framing.pipeline.tagged import DEFAULT_TAGGER
 from framing.runs.records import read_json
 
 TAGGER_EXPERIMENT = ["experiment=polnear_corpus_tagger_lora", "seed=1"]
+CLAIMS_EXPERIMENT = ["experiment=claims_multitask", "seed=1"]
 
 HEADS = {
     "framing": ["task=framing"],
@@ -64,32 +65,61 @@ def make_default_heads(dest_root: Path = DEFAULT_MODEL_DIR) -> dict[str, tuple[P
 def make_default_tagger(run_dir: Path | None = None, dest: Path = DEFAULT_TAGGER) -> Path:
     """Train the attribution span tagger (`TAGGER_EXPERIMENT`, about 40 minutes on 2 cores), or
     take the complete recorded run `run_dir` of that experiment, and copy its model to `dest`."""
+
+    def note(metrics: dict) -> dict:
+        return {
+            "corpus_fingerprint": metrics["meta"].get("corpus_fingerprint"),
+            "polnear_dev_sentence_macro_f1": metrics["dev"]["macro_f1"],
+            "polnear_test_sentence_macro_f1": metrics["test"]["macro_f1"],
+        }
+
+    return _ship(TAGGER_EXPERIMENT, run_dir, dest, "--attribution", note)
+
+
+def make_default_claims(run_dir: Path | None = None, dest: Path | None = None) -> Path:
+    """Train the claim model (`CLAIMS_EXPERIMENT`: frame, stance and attribution in context, on
+    the corpus and the real train split; about 15 minutes on 2 cores), or take the complete
+    recorded run `run_dir` of that experiment, and copy its model to `dest`."""
+
+    def note(metrics: dict) -> dict:
+        return {
+            f"{split}_{task}_macro_f1": metrics[split][task]["macro_f1"]
+            for split in metrics["evals"]
+            for task in ("framing", "stance")
+        }
+
+    dest = dest or DEFAULT_MODEL_DIR / "claims"
+    return _ship(CLAIMS_EXPERIMENT, run_dir, dest, "--claims", note)
+
+
+def _ship(experiment: list[str], run_dir: Path | None, dest: Path, flag: str, note) -> Path:
+    """Run `experiment` (or take its complete recorded run `run_dir`), then copy its model and
+    config to `dest` with SOURCE.json (the run, its commit and data, `note(metrics)`)."""
     if run_dir is None:
-        run_dir = run_experiment(compose_train_config(TAGGER_EXPERIMENT), TAGGER_EXPERIMENT)
+        run_dir = run_experiment(compose_train_config(experiment), experiment)
     run_dir = Path(run_dir)
     status = run_dir / "status.json"
     if not status.is_file() or read_json(status).get("status") != "complete":
         raise InputError(f"{run_dir}: not a complete recorded run (see its status.json)")
     metrics = read_json(run_dir / "metrics.json")
-    if metrics.get("name") != "polnear_corpus_tagger_lora" or not (run_dir / "model").is_dir():
+    name = experiment[0].split("=", 1)[1]
+    if metrics.get("name") != name or not (run_dir / "model").is_dir():
         raise InputError(
-            f"{run_dir}: not a saved run of {TAGGER_EXPERIMENT[0]} "
-            "(python scripts/train.py experiment=polnear_corpus_tagger_lora)"
+            f"{run_dir}: not a saved run of {experiment[0]} "
+            f"(python scripts/train.py {experiment[0]})"
         )
     tmp = dest.with_name(dest.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(run_dir / "model", tmp / "model")
     shutil.copy(run_dir / "config.yaml", tmp / "config.yaml")
-    note = {
-        "made_by": "python scripts/make_default_model.py --attribution",
+    source = {
+        "made_by": f"python scripts/make_default_model.py {flag}",
         "run": str(run_dir),
         "git": metrics["meta"]["git"],
         "data_fingerprint": metrics["meta"]["data_fingerprint"],
-        "corpus_fingerprint": metrics["meta"].get("corpus_fingerprint"),
-        "polnear_dev_sentence_macro_f1": metrics["dev"]["macro_f1"],
-        "polnear_test_sentence_macro_f1": metrics["test"]["macro_f1"],
+        **note(metrics),
     }
-    (tmp / "SOURCE.json").write_text(json.dumps(note, indent=1) + "\n", encoding="utf-8")
+    (tmp / "SOURCE.json").write_text(json.dumps(source, indent=1) + "\n", encoding="utf-8")
     shutil.rmtree(dest, ignore_errors=True)
     tmp.rename(dest)
     return dest

@@ -116,7 +116,7 @@ class ClaimModel:
         enc = self.tokenizer(
             texts,
             seconds,
-            truncation="only_second" if seconds else True,
+            truncation="longest_first",  # the longer of claim and context is cut first
             max_length=self.config.max_length,
             padding=True,
             return_tensors="pt",
