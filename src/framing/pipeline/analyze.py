@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from framing.core.compose import compose
 from framing.core.errors import InputError, one_line
@@ -47,6 +48,10 @@ class PipelineConfig:
     # context: the shipped one (default, when present), a task=claims run folder, or null for
     # the frozen-encoder heads
     claim_model: str | None = "default"
+    # the label scheme: a configs/schema/<name>.yaml name (infer.py schema=<name> composes the
+    # file into this field); every head of a task whose label set it defines must have been
+    # trained on it (model_dir= a run with that schema)
+    schema: Any = "default"
 
     def __post_init__(self) -> None:
         modes = [*ATTRIBUTION_MODES, *TAGGER_MODES]
@@ -93,6 +98,7 @@ class Pipeline:
         self.heads: dict[str, Head] = load_heads(
             cfg.model_dir, cfg.device, HEAD_TASKS, cfg.claim_model
         )
+        check_schema(self.heads, cfg.schema)
         if cfg.backend == "onnx":
             for task, encoder in onnx_encoders(self.heads).items():
                 self.heads[task].model.encoder = encoder
@@ -153,6 +159,35 @@ class Pipeline:
             claim_row(doc.id, claim, att, probs, k, self.cfg.targets)
             for k, (claim, att) in enumerate(zip(claims, atts))
         ]
+
+
+def check_schema(heads: dict[str, Head], schema: Any) -> None:
+    """InputError unless every head of a task whose label set `schema` (a configs/schema name,
+    or the composed schema itself) defines was trained on that schema version; heads of other
+    tasks keep their own scheme."""
+    import yaml
+
+    from framing.core.compose import CONFIG_DIR
+    from framing.data.config import TASKS
+
+    if isinstance(schema, str):
+        path = CONFIG_DIR / "schema" / f"{schema}.yaml"
+        if not path.is_file():
+            raise InputError(
+                f"schema={schema}: no {path.relative_to(CONFIG_DIR.parent)}; add it (defaults: "
+                "[schema_schema], name, version, label_sets: {<set>: {<label>: <description>}})"
+            )
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    else:
+        spec = {k: getattr(schema, k) for k in ("name", "version", "label_sets")}
+    name = spec["name"]
+    for task, head in heads.items():
+        if TASKS[task].label_set in spec["label_sets"] and head.schema_version != spec["version"]:
+            raise InputError(
+                f"schema={name} ({spec['version']}) defines {TASKS[task].label_set}, but the "
+                f"{task} model {head.run_dir} was trained on {head.schema_version}: pass "
+                f"model_dir=<a run of task={task} schema={name}>"
+            )
 
 
 def headline_of(text: str) -> str:
@@ -254,7 +289,10 @@ def compose_infer_config(overrides: list[str]) -> InferConfig:
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
+    from framing.data.config import SchemaConfig
+
     ConfigStore.instance().store(name="infer_schema", node=InferConfig)
+    ConfigStore.instance().store(group="schema", name="schema_schema", node=SchemaConfig)
     try:
         return compose("infer", overrides)
     except (HydraException, OmegaConfBaseException) as e:
