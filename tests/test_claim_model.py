@@ -182,6 +182,13 @@ def test_a_claims_run_scores_every_task_on_corpus_and_real_splits(claims_run_con
     assert {"split", "gold_framing", "pred_stance", "probs_attribution"} <= set(rows[0])
     modes = {p.stat().st_mode & 0o777 for p in run.rglob("*") if p.is_file()}
     assert len(modes) == 1
+    from framing.experiments.compare import collect, paired_test
+
+    table = collect(out_root)  # one row per task, comparable with single-task runs
+    assert sorted(table["task"]) == ["attribution", "framing", "stance"]
+    assert set(table["family"]) == {"multitask"} and table["test_macro_f1"].notna().all()
+    with pytest.raises(InputError, match="is a claim model run"):
+        paired_test(run, run)
 
 
 def test_a_killed_claims_run_resumes_in_its_own_folder(claims_run_config, monkeypatch) -> None:

@@ -118,6 +118,7 @@ def test_run_folder_is_the_record(
     make_cfg, setup_overrides, out_root, caplog, overrides, task, family, labels
 ) -> None:
     caplog.set_level(logging.INFO)  # as scripts/train.py configures it through Hydra
+    table = "TABLE" in overrides
     overrides = setup_overrides(overrides)
     cfg = make_cfg(*overrides)
     run = run_experiment(cfg, overrides=overrides)
@@ -135,6 +136,9 @@ def test_run_folder_is_the_record(
 
     m = records.read_json(run / "metrics.json")
     assert (m["task"], m["family"], m["labels"]) == (task, family, labels)
+    if not table:  # corpus claims are also scored by who speaks
+        groups = m["test"]["by_source_type"]
+        assert sum(g["n"] for g in groups.values()) == m["meta"]["n_examples"]["test"]
     assert (m["name"], m["seed"], m["schema_version"]) == (cfg.name, 0, "framing-default.v1")
     assert m["model_name"] == getattr(cfg.model, "name", None)
     assert m["data"] == cfg.data.name

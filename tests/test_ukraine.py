@@ -33,13 +33,15 @@ def lab(segment="body", attributed=False, stance="neutral", frame="neutral_repor
     return {**out, **kw}
 
 
-def write_article(root: Path, labels: Path, n: int, sub: str = "labels", **override) -> None:
+def write_article(
+    root: Path, labels: Path, n: int, sub: str = "labels", sents: list[str] = SENTS, **override
+) -> None:
     aid = f"article_{n}"
     text_dir = root / "all-data-as-json"
     text_dir.mkdir(parents=True, exist_ok=True)
     rows = [
         {"article": aid, "id": f"sent_{k}", "position_in_article": k, "content": t}
-        for k, t in enumerate(SENTS)
+        for k, t in enumerate(sents)
     ]
     (text_dir / f"{aid}.json").write_text(json.dumps({"id": aid, "sentences": rows}))
     sents = {
@@ -175,6 +177,8 @@ def test_corpus_with_real_articles_trains_on_both_and_scores_real_test_apart(
     assert both.train.ids == plain.train.ids + ["article_0:sent_1", "article_0:sent_2"]
     assert both.dev.ids[-2:] == ["article_4:sent_1", "article_4:sent_2"]
     assert both.eval_splits == ["dev", "test", "real_dev", "real_test"]
+    assert both.extra["real_test"].groups == ["unnamed", "unattributed"]  # who speaks
+    assert len(both.train.groups) == len(both.train.ids)
     assert both.fingerprint != plain.fingerprint
 
 
@@ -190,7 +194,11 @@ def test_agreement_per_field(tmp_path: Path) -> None:
     assert out["articles"] == ["article_0", "article_61"] and out["sentences"] == 6
     assert out["fields"]["frame"] == {"n": 6, "alpha": None, "agreement": 1.0}  # one value
     stance = out["fields"]["stance"]
-    assert stance["agreement"] == pytest.approx(5 / 6) and stance["alpha"] < 0.5
+    # By hand: 6 units, 5 agree on neutral, 1 is neutral/favor. Coincidences o_nn = 10,
+    # o_nf = o_fn = 1; n_neutral = 11, n_favor = 1, n = 12. D_o = 2/12, D_e = 2*11*1/(12*11)
+    # = 1/6, so alpha = 1 - D_o/D_e = 0: one disagreement on the only non-neutral value is all
+    # the evidence there is.
+    assert stance["agreement"] == pytest.approx(5 / 6) and stance["alpha"] == pytest.approx(0.0)
     assert out["fields"]["source"]["agreement"] == 1.0
     assert "| stance | 6 |" in markdown(out)
     write_article(root, labels, 0, sub="second", sent_2=lab())
@@ -222,3 +230,22 @@ def test_pipeline_evaluation_on_real_articles(head_dirs, tmp_path: Path) -> None
     assert rules["matched"] == 4 and rules["source_span_overlap"] is None  # no gold offsets
     assert rules["attributed_accuracy"] == 1.0  # "The envoy said ..." and plain narration
     assert rules["source_match"] == 1.0
+
+
+def test_agreement_alpha_matches_a_hand_computed_table(tmp_path: Path) -> None:
+    """Frames of 4 claims: A says threat, threat, neutral, neutral; B threat, threat, neutral,
+    threat. Coincidences: o_tt = 4, o_nn = 2, o_tn = o_nt = 1; n_t = 5, n_n = 3, n = 8.
+    D_o = 2/8, D_e = 2*5*3/(8*7) = 30/56; alpha = 1 - (2/8)/(30/56) = 16/30."""
+    from framing.benchmarks.agreement import agreement
+
+    root, labels = tmp_path / "data", tmp_path / "ukraine"
+    sents = [*SENTS, "A fourth sentence."]
+    first = ["threat", "threat", "neutral_report", "neutral_report"]
+    second = ["threat", "threat", "neutral_report", "threat"]
+    write_article(
+        root, labels, 0, sents=sents, **{f"sent_{k}": lab(frame=f) for k, f in enumerate(first)}
+    )
+    b = {f"sent_{k}": lab(frame=f) for k, f in enumerate(second)}
+    write_article(root, labels, 0, sub="second", sents=sents, **b)
+    frame = agreement(root, labels)["fields"]["frame"]
+    assert frame["n"] == 4 and frame["alpha"] == pytest.approx(16 / 30)

@@ -16,6 +16,8 @@ class Examples:
     labels: list[str]
     pairs: list[str] | None = None
     alt_labels: list[str | None] | None = None  # a second acceptable label (lenient score)
+    # who speaks (unattributed or a source type): corpus and real claims are also scored per group
+    groups: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -54,4 +56,5 @@ def take(ex: Examples, idx: list[int]) -> Examples:
         pick(ex.labels),
         pick(ex.pairs) if ex.pairs is not None else None,
         pick(ex.alt_labels) if ex.alt_labels is not None else None,
+        pick(ex.groups) if ex.groups is not None else None,
     )

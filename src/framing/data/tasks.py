@@ -61,7 +61,7 @@ def _corpus_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Exam
     articles, fp = corpus_splits(data.root)
     out = {}
     for name in SPLITS:
-        ex = Examples([], [], [], [] if task.use_pair else None)
+        ex = Examples([], [], [], [] if task.use_pair else None, groups=[])
         for doc in articles[name]:
             aid = doc["article_id"]
             for k, claim in enumerate(doc["claims"]):
@@ -70,6 +70,7 @@ def _corpus_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Exam
                 ex.ids.append(f"{aid}:{k}")
                 ex.texts.append(claim["text"])
                 ex.labels.append(claim_label(task.name, claim))
+                ex.groups.append(claim["source_type"] or "unattributed")
                 if ex.pairs is not None:
                     ex.pairs.append(doc["target"])
         out[name] = ex
@@ -81,7 +82,7 @@ def _real_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Exampl
     articles, fp = load_real(project_path(data.real_root), project_path(data.real))
     out = {}
     for name, arts in articles.items():
-        ex = Examples([], [], [], [] if task.use_pair else None)
+        ex = Examples([], [], [], [] if task.use_pair else None, groups=[])
         for art in arts:
             for s in art.sentences:
                 if s.labels["segment"] not in task.claim_kinds:
@@ -89,6 +90,7 @@ def _real_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Exampl
                 ex.ids.append(f"{art.article_id}:{s.id}")
                 ex.texts.append(art.text[s.start : s.end])
                 ex.labels.append(claim_label(task.name, s.labels))
+                ex.groups.append(s.labels["source_type"] or "unattributed")
                 if ex.pairs is not None:
                     ex.pairs.append(art.target)
         out[name] = ex
@@ -97,7 +99,8 @@ def _real_examples(data: DataConfig, task: TaskConfig) -> tuple[dict[str, Exampl
 
 def _join(a: Examples, b: Examples) -> Examples:
     pairs = a.pairs + b.pairs if a.pairs is not None and b.pairs is not None else None
-    return Examples(a.ids + b.ids, a.texts + b.texts, a.labels + b.labels, pairs)
+    groups = a.groups + b.groups if a.groups is not None and b.groups is not None else None
+    return Examples(a.ids + b.ids, a.texts + b.texts, a.labels + b.labels, pairs, None, groups)
 
 
 def _with_real(data: DataConfig, task: TaskConfig, splits: dict, fp: str) -> tuple[dict, str]:

@@ -13,6 +13,7 @@ import numpy as np
 from framing.core.errors import InputError
 from framing.data.claims import CLAIM_TASKS, ClaimRow, claim_splits
 from framing.data.tasks import outside_schema
+from framing.experiments.classification import by_group
 from framing.learning.base import set_seed
 from framing.learning.checkpoint import checkpoint_folder, remove_checkpoint
 from framing.learning.multitask import ClaimModel
@@ -148,14 +149,5 @@ def score_split(model: ClaimModel, rows: list[ClaimRow], cfg: TrainConfig):
 
 
 def _by_source(rows, task: str, pred: list[str], model: ClaimModel, cfg: TrainConfig) -> dict:
-    out = {}
-    for kind in sorted({r.source_type for r in rows}):
-        idx = [k for k, r in enumerate(rows) if r.source_type == kind]
-        gold = [rows[k].labels[task] for k in idx]
-        res = evaluate(gold, [pred[k] for k in idx], model.labels[task], cfg.bootstrap, cfg.seed)
-        out[kind] = {
-            "n": len(idx),
-            "macro_f1": res["macro_f1"],
-            "macro_f1_ci95": res["macro_f1_ci95"],
-        }
-    return out
+    gold, groups = [r.labels[task] for r in rows], [r.source_type for r in rows]
+    return by_group(gold, pred, groups, model.labels[task], cfg.bootstrap, cfg.seed)

@@ -61,6 +61,22 @@ def score(ex, probs: np.ndarray, labels: list[str], n_boot: int, seed: int) -> d
         lenient = [p if p == alt else g for g, p, alt in zip(ex.labels, pred, ex.alt_labels)]
         out["lenient_accuracy"] = float(np.mean([g == p for g, p in zip(lenient, pred)]))
         out["lenient_macro_f1"] = macro_f1(lenient, pred, labels)
+    if ex.groups is not None:
+        out["by_source_type"] = by_group(ex.labels, pred, ex.groups, labels, n_boot, seed)
+    return out
+
+
+def by_group(gold, pred, groups, labels, n_boot: int, seed: int) -> dict:
+    """Macro-F1 with its 95% interval per group (who speaks: unattributed or a source type)."""
+    out = {}
+    for g in sorted(set(groups)):
+        idx = [k for k, x in enumerate(groups) if x == g]
+        res = evaluate([gold[k] for k in idx], [pred[k] for k in idx], labels, n_boot, seed)
+        out[g] = {
+            "n": len(idx),
+            "macro_f1": res["macro_f1"],
+            "macro_f1_ci95": res["macro_f1_ci95"],
+        }
     return out
 
 

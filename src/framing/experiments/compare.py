@@ -36,17 +36,25 @@ def collect(root: Path) -> pd.DataFrame:
             "seed": m["seed"],
             "config_id": config_id(cfg),
         }
-        for split in ("dev", "test"):  # cross-validated runs have no dev set
-            row[f"{split}_macro_f1"] = row[f"{split}_accuracy"] = float("nan")
-            row[f"{split}_ci_lo"] = row[f"{split}_ci_hi"] = float("nan")
-        for split in m.get("evals", ["dev", "test"]):
-            for key in METRIC_KEYS:
-                if key in m[split]:
-                    row[f"{split}_{key}"] = m[split][key]
-            lo, hi = m[split]["macro_f1_ci95"]
-            row[f"{split}_ci_lo"], row[f"{split}_ci_hi"] = lo, hi
-        rows.append(row)
+        # a claim model (task=claims) scores three tasks: one row each, next to single-task runs
+        tasks = list(m["labels"]) if m["task"] == "claims" else [None]
+        for task in tasks:
+            scored = {s: m[s][task] if task else m[s] for s in m.get("evals", ["dev", "test"])}
+            rows.append(_scores({**row, "task": task or row["task"]}, scored))
     return pd.DataFrame(rows)
+
+
+def _scores(row: dict, scored: dict) -> dict:
+    for split in ("dev", "test"):  # cross-validated runs have no dev set
+        row[f"{split}_macro_f1"] = row[f"{split}_accuracy"] = float("nan")
+        row[f"{split}_ci_lo"] = row[f"{split}_ci_hi"] = float("nan")
+    for split, res in scored.items():
+        for key in METRIC_KEYS:
+            if key in res:
+                row[f"{split}_{key}"] = res[key]
+        lo, hi = res["macro_f1_ci95"]
+        row[f"{split}_ci_lo"], row[f"{split}_ci_hi"] = lo, hi
+    return row
 
 
 # Scores read from each scored set of a run (those present), aggregated over seeds.
@@ -164,6 +172,12 @@ def plot(summary: pd.DataFrame, path: Path) -> None:
 
 def paired_test(run_a: Path, run_b: Path, n_boot: int = 10000, seed: int = 0) -> dict:
     """Paired bootstrap of test macro-F1 between two runs scored on the same test examples."""
+    for run in (run_a, run_b):
+        if records.read_json(Path(run) / "metrics.json").get("task") == "claims":
+            raise InputError(
+                f"{run} is a claim model run (three tasks): --paired compares single-task runs; "
+                "read its per-task intervals in metrics.json"
+            )
     a, b = records.read_predictions(run_a), records.read_predictions(run_b)
     if [(r["id"], r["gold"]) for r in a] != [(r["id"], r["gold"]) for r in b]:
         raise InputError(f"{run_a} and {run_b} were not scored on the same test examples")
