@@ -171,8 +171,8 @@ def test_a_claims_run_scores_every_task_on_corpus_and_real_splits(claims_run_con
     assert run.parent == out_root / "claims_multitask"
     m = records.read_json(run / "metrics.json")
     assert m["evals"] == ["dev", "test", "real_dev", "real_test"]
-    for split in m["evals"]:
-        assert set(m[split]) == {"framing", "stance", "attribution"}
+    for split in m["evals"]:  # no attribution head: the context names the source
+        assert set(m[split]) == {"framing", "stance"}
         assert "macro_f1_ci95" in m[split]["stance"]
     by_source = m["real_test"]["framing"]["by_source_type"]
     assert by_source["unnamed"]["n"] == 1 and by_source["unattributed"]["n"] == 1
@@ -185,7 +185,7 @@ def test_a_claims_run_scores_every_task_on_corpus_and_real_splits(claims_run_con
     from framing.experiments.compare import collect, paired_test
 
     table = collect(out_root)  # one row per task, comparable with single-task runs
-    assert sorted(table["task"]) == ["attribution", "framing", "stance"]
+    assert sorted(table["task"]) == ["framing", "stance"]
     assert set(table["family"]) == {"multitask"} and table["test_macro_f1"].notna().all()
     with pytest.raises(InputError, match="is a claim model run"):
         paired_test(run, run)
@@ -228,14 +228,14 @@ def test_the_pipeline_reads_claims_in_context_with_a_claims_run(
     from framing.pipeline.heads import load_heads
 
     make, overrides, _ = claims_run_config
-    run = run_experiment(make(), overrides=overrides)
+    run = run_experiment(make("model.context=[headline,previous]"), overrides=overrides)
     heads = load_heads([str(run)], "cpu", ("framing", "stance", "attribution"), None)
     assert {t: type(h.model).__name__ for t, h in heads.items()} == dict.fromkeys(
         ("framing", "stance", "attribution"), "ClaimView"
     )
-    cfg = PipelineConfig(
-        model_dir=[str(run), head_dirs["source_type"]], device="cpu", claim_model=None
-    )
+    run = run_experiment(make(), overrides=overrides)  # with the source: no attribution head
+    dirs = [head_dirs["attribution"], head_dirs["source_type"]]
+    cfg = PipelineConfig(model_dir=[str(run), *dirs], device="cpu", claim_model=None)
     text = "Navies end drills\n\nThe navies began a drill. Analysts said the drill was a threat."
     rows = Pipeline(cfg).analyze(Document("a", text))
     assert [r["source"] for r in rows] == [None, "Analysts"]

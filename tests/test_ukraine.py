@@ -178,6 +178,12 @@ def test_corpus_with_real_articles_trains_on_both_and_scores_real_test_apart(
     assert both.dev.ids[-2:] == ["article_4:sent_1", "article_4:sent_2"]
     assert both.eval_splits == ["dev", "test", "real_dev", "real_test"]
     assert both.extra["real_test"].groups == ["unnamed", "unattributed"]  # who speaks
+    twice = load_task_data(
+        DataConfig(name="c", root=str(tiny_corpus), real_train=True, real_copies=2, **kw),
+        task,
+        frames,
+    )
+    assert twice.train.ids == both.train.ids + ["article_0:sent_1", "article_0:sent_2"]
     assert len(both.train.groups) == len(both.train.ids)
     assert both.fingerprint != plain.fingerprint
 

@@ -97,7 +97,7 @@ def claim_splits(data: DataConfig) -> tuple[dict[str, list[ClaimRow]], str]:
             out = rows
         else:
             if data.real_train:
-                out["train"] = out["train"] + rows["train"]
+                out["train"] = out["train"] + rows["train"] * data.real_copies
                 out["dev"] = out["dev"] + rows["dev"]
             out["real_dev"], out["real_test"] = rows["dev"], rows["test"]
     return out, "+".join(fps)

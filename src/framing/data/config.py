@@ -76,6 +76,7 @@ class DataConfig:
     real: str | None = None
     real_root: str = "../shared/datasets/ukraine_news_bias"
     real_train: bool = False  # corpus: also train (and select) on the real train/dev articles
+    real_copies: int = 1  # with real_train: the real train articles this many times over
     in_domain: str | None = None  # polnear: a corpus whose test articles also score the modes
     in_domain_copies: int = 0  # polnear: train also on the in_domain corpus's train articles, x N
 
@@ -90,6 +91,8 @@ class DataConfig:
             raise InputError(f"data.folds={self.folds}; expected 0 (no CV) or at least 2")
         if self.kind == "ukraine" and not self.real:
             raise InputError("data.kind=ukraine needs data.real=<folder with labels/>")
+        if self.real_copies < 1:
+            raise InputError(f"data.real_copies={self.real_copies}; expected >= 1")
         if self.real_train and not self.real:
             raise InputError("data.real_train=true needs data.real=<folder with labels/>")
         if self.kind == "table" and not self.train:

@@ -109,7 +109,9 @@ def _with_real(data: DataConfig, task: TaskConfig, splits: dict, fp: str) -> tup
     real, real_fp = _real_examples(data, task)
     out = dict(splits)
     if data.real_train:
-        out["train"] = _join(splits["train"], real["train"])
+        out["train"] = splits["train"]
+        for _ in range(data.real_copies):
+            out["train"] = _join(out["train"], real["train"])
         out["dev"] = _join(splits["dev"], real["dev"])
     out["real_dev"], out["real_test"] = real["dev"], real["test"]
     return out, f"{fp}+{real_fp}"

@@ -57,6 +57,10 @@ def run_claims(
         if not splits.get(name):
             raise InputError(f"the {name} split of data {cfg.data.name!r} has no claims")
     labels = claim_labels(cfg, splits)
+    if "source" in cfg.model.context:
+        # a claim read with its source would tell the attribution head its own answer
+        log.info("no attribution head: the context names each claim's source")
+        del labels["attribution"]
     resumed = records.resumable(cfg.resume, asdict(cfg)) if cfg.resume else None
     if resumed is not None and checkpoint_folder(resumed / "checkpoint") is None:
         raise InputError(

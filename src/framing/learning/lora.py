@@ -43,7 +43,9 @@ def save_adapter(model, folder: Path, base_name: str) -> None:
     the base is recorded by its config name, not by the folder it was loaded from."""
     for config in model.peft_config.values():
         config.base_model_name_or_path = base_name
-    model.save_pretrained(str(folder), safe_serialization=True)
+    with warnings.catch_warnings():  # peft looks for a config file at the alias name
+        warnings.simplefilter("ignore", UserWarning)
+        model.save_pretrained(str(folder), safe_serialization=True)
     (Path(folder) / "README.md").unlink(missing_ok=True)
 
 

@@ -39,6 +39,8 @@ class MultitaskConfig(EncoderConfig):
     checkpoint_steps: int = 100  # > 0: a checkpoint every that many steps (for resume=)
     lora_rank: int = 16  # 0: every encoder weight is trained and saved
     lora_alpha: float = 32.0
+    # what the claim is read with; with "source" there is no attribution head (the task=claims
+    # runner drops it: the context would give its answer away)
     context: list[str] = field(default_factory=lambda: list(CONTEXT_FIELDS))
     balanced: bool = True  # class weights inverse to frequency in each task's loss
 
