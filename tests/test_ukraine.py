@@ -255,3 +255,14 @@ def test_agreement_alpha_matches_a_hand_computed_table(tmp_path: Path) -> None:
     write_article(root, labels, 0, sub="second", sents=sents, **b)
     frame = agreement(root, labels)["fields"]["frame"]
     assert frame["n"] == 4 and frame["alpha"] == pytest.approx(16 / 30)
+
+
+def test_label_counts_and_frames_by_speaker(tmp_path: Path) -> None:
+    from framing.data.ukraine import label_counts
+
+    root, labels = tmp_path / "data", tmp_path / "ukraine"
+    write_article(root, labels, 0, sent_2=lab(frame="threat"))
+    text = label_counts(load_real(root, labels)[0])
+    assert "| threat | 1 | 0 | 0 | 1 |" in text  # body sentences per split
+    assert "| threat | 100.0 | 0.0 | 0.0 | 0.0 | 0.0 |" in text  # the outlet's one claim
+    assert "| neutral_report | 0.0 | 0.0 | 0.0 | 0.0 | 100.0 |" in text  # the unnamed envoy

@@ -272,4 +272,25 @@ def label_counts(articles: dict[str, list[RealArticle]]) -> str:
         for k in keys:
             row = [counts[s][k] for s in splits]
             lines.append(f"| {k} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
+    return "\n".join(lines + ["", frames_by_speaker(articles)])
+
+
+def frames_by_speaker(articles: dict[str, list[RealArticle]]) -> str:
+    """Markdown: the share of each frame among the body sentences of each kind of speaker
+    (all splits), to see whether unnamed sources carry other frames than named ones."""
+    from collections import Counter
+
+    rows = [x.labels for arts in articles.values() for a in arts for x in a.sentences]
+    rows = [r for r in rows if r["segment"] == "body"]
+    kinds = ["unattributed", "named_person", "named_organization", "document", "unnamed"]
+    by = {
+        k: Counter(r["frame"] for r in rows if (r["source_type"] or "unattributed") == k)
+        for k in kinds
+    }
+    head = "| frame (% of the speaker's body sentences) | " + " | ".join(kinds) + " |"
+    lines = [head, "|---|" + "---:|" * len(kinds)]
+    for f in FRAMES:
+        cells = [f"{100 * by[k][f] / max(1, sum(by[k].values())):.1f}" for k in kinds]
+        lines.append(f"| {f} | " + " | ".join(cells) + " |")
+    lines.append("| sentences | " + " | ".join(str(sum(by[k].values())) for k in kinds) + " |")
     return "\n".join(lines)
