@@ -41,6 +41,12 @@ def main() -> int:
         "polnear_tagger run folder; 'none' scores the other modes only",
     )
     parser.add_argument("--tagger-cover", default="content", choices=["content", "spans"])
+    parser.add_argument(
+        "--claim-model",
+        default="default",
+        help="frame and stance from the shipped claim model (default), a claims run folder, or "
+        "'none' for the frozen-encoder heads",
+    )
     parser.add_argument("--device", default="auto")
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()

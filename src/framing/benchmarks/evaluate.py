@@ -168,8 +168,9 @@ def evaluate_dataset(
     """`scripts/evaluate.py`: score the pipeline (`PipelineConfig(**pipeline)`) on the corpus
     (`data_root` default data/corpus) or on PolNeAR from raw text (`data_root` default
     <data root>/polnear); return the run folder and its headline numbers."""
-    if pipeline.get("span_tagger") == "none":
-        pipeline["span_tagger"] = None
+    for key in ("span_tagger", "claim_model"):
+        if pipeline.get(key) == "none":
+            pipeline[key] = None
     cfg = PipelineConfig(**pipeline)
     if dataset == "corpus":
         run_dir = run_evaluation(cfg, data_root or "data/corpus", split, out_root, bootstrap)
