@@ -28,25 +28,11 @@ def main() -> int:
         "(default $FRAMING_DATA_ROOT/polnear, else ../shared/datasets/polnear)",
     )
     parser.add_argument("--out-root", default="experiments")
-    parser.add_argument(
-        "--model-dir",
-        action="append",
-        default=[],
-        help="run folder whose model replaces the default head of its task",
-    )
-    parser.add_argument(
-        "--span-tagger",
-        default="default",
-        help="span tagger scored in the tagger modes: the shipped one (default) or a "
-        "polnear_tagger run folder; 'none' scores the other modes only",
-    )
-    parser.add_argument("--tagger-cover", default="content", choices=["content", "spans"])
-    parser.add_argument(
-        "--claim-model",
-        default="default",
-        help="frame and stance from the shipped claim model (default), a claims run folder, or "
-        "'none' for the frozen-encoder heads",
-    )
+    add = parser.add_argument
+    add("--model-dir", action="append", default=[], help="a run replacing its task's head")
+    add("--span-tagger", default="default", help="default, a tagger run folder, or none")
+    add("--tagger-cover", default="content", choices=["content", "spans"])
+    add("--claim-model", default="default", help="default, a claims run folder, or none")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()
