@@ -179,7 +179,7 @@ def test_a_claims_run_scores_every_task_on_corpus_and_real_splits(claims_run_con
     assert m["meta"]["seconds_per_claim"]["test"] > 0
     assert (run / "model" / "heads.safetensors").is_file() and not (run / "checkpoint").exists()
     rows = [json.loads(x) for x in (run / "predictions.jsonl").read_text().splitlines()]
-    assert {"split", "gold_framing", "pred_stance", "probs_attribution"} <= set(rows[0])
+    assert {"split", "gold_framing", "pred_stance", "probs_stance"} <= set(rows[0])
     modes = {p.stat().st_mode & 0o777 for p in run.rglob("*") if p.is_file()}
     assert len(modes) == 1
     from framing.experiments.compare import collect, paired_test
