@@ -116,8 +116,8 @@ class TokenTagger:
             return_offsets_mapping=True,
         )
         cut = sum(1 for ids in enc["input_ids"] if len(ids) >= self.config.max_length)
-        if cut:
-            log.warning("%d of %d texts cut at %d tokens", cut, len(texts), self.config.max_length)
+        if cut:  # info, not a warning: long real sentences are common; -v shows it
+            log.info("%d of %d texts cut at %d tokens", cut, len(texts), self.config.max_length)
             self.truncated += cut
         return enc
 
