@@ -240,3 +240,25 @@ def test_the_pipeline_reads_claims_in_context_with_a_claims_run(
     rows = Pipeline(cfg).analyze(Document("a", text))
     assert [r["source"] for r in rows] == [None, "Analysts"]
     assert all(list(r["frame_probs"]) == heads["framing"].model.labels for r in rows)
+
+
+def test_the_shipped_claim_model_loads_offline_and_reads_claims_in_context() -> None:
+    from framing.data.claims import context_of
+    from framing.pipeline.heads import DEFAULT_MODEL_DIR, load_heads
+
+    shipped = DEFAULT_MODEL_DIR / "claims"
+    source = json.loads((shipped / "SOURCE.json").read_text())
+    assert source["made_by"] == "python scripts/make_default_model.py --claims"
+    size = sum(p.stat().st_size for p in shipped.rglob("*") if p.is_file())
+    assert size < 5_000_000  # an adapter and heads, not a model
+    heads = load_heads([], "cpu", ("framing", "stance"), "default")
+    assert {type(h.model).__name__ for h in heads.values()} == {"ClaimView"}
+    model = heads["framing"].model.claim_model
+    assert set(model.labels) == {"framing", "stance"}  # no attribution head: source in context
+    text = "The drills are routine and target no third party, the ministry said."
+    ctx = [context_of("the ministry", "China, Russia hold naval drills", "")]
+    target = ["China-Russia military cooperation"]
+    frame = model.probs("framing", [text], ctx)[0]
+    stance = model.probs("stance", [text], ctx, target)[0]
+    assert model.labels["framing"][frame.argmax()] == "defensive_cooperation"
+    assert model.labels["stance"][stance.argmax()] == "favor"
