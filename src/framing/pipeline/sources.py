@@ -213,8 +213,12 @@ def _person_in(span: TokenSpan) -> str | None:
     """The person a mention names: its last PERSON entity, a name set off after it ("a deputy
     minister, Yevgeny Rostovtsev,"), or a title or a family name followed by a name NER
     missed or took for an organisation ("researcher Le Thi Hoa", "He Lei")."""
-    people = [
-        e for e in span.doc.ents if e.label_ == "PERSON" and span.start <= e.start < span.end
+    people = [  # not a name that only qualifies the head: "Mali's authorities", "a diplomat in X"
+        e
+        for e in span.doc.ents
+        if e.label_ == "PERSON"
+        and span.start <= e.start < span.end
+        and (e.root.dep_ not in ("poss", "pobj") or e.root.i == span.root.i)
     ]
     if people and span.root.lower_ not in KNOWN_ORGS:
         return _clean_name(people[-1]) or people[-1].text
