@@ -30,7 +30,7 @@ HEADS_FILE = "heads.safetensors"
 
 @dataclass
 class MultitaskConfig(EncoderConfig):
-    epochs: float = 4.0
+    epochs: float = 6.0
     max_steps: int = -1  # > 0 caps training steps
     learning_rate: float = 3e-4
     train_batch_size: int = 16
