@@ -46,14 +46,10 @@ def score_articles(pipeline: Pipeline, docs: list[dict], n_boot: int, seed: int)
     for d in docs:
         doc = Document(d["article_id"], d["text"])
         claims = pipeline.claims(doc)
-        probs, _ = pipeline.predict(claims, d["text"], [d["target"]])
+        probs, atts = pipeline.predict_modes(claims, d["text"], [d["target"]])
         gold = corpus_claims(d)
         by_mode = {
-            mode: [
-                replace(c, attribution=a)
-                for c, a in zip(claims, pipeline.attributions(claims, d["text"], probs, mode))
-            ]
-            for mode in modes
+            mode: [replace(c, attribution=a) for c, a in zip(claims, atts[mode])] for mode in modes
         }
         for mode, pred in by_mode.items():
             pairs[mode].append((gold, pred))

@@ -155,8 +155,7 @@ def score_articles(pipeline: Pipeline, articles: list[Article], n_boot: int, see
         if not claims:
             empty.append(article.id)
             continue
-        probs, _ = pipeline.predict(claims, article.text, pipeline.cfg.targets[:1])
-        by_mode = {m: pipeline.attributions(claims, article.text, probs, m) for m in items}
+        _, by_mode = pipeline.predict_modes(claims, article.text, pipeline.cfg.targets[:1])
         for k, claim in enumerate(claims):
             gold = claim_gold(article, claim.start, claim.end)
             cover = attribution_cover(article, claim.start, claim.end)

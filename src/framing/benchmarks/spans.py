@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,7 +38,7 @@ from framing.data.polnear import (
 from framing.data.public import Skipped
 from framing.data.tasks import corpus_splits
 from framing.learning.base import set_seed
-from framing.learning.checkpoint import checkpoint_folder, remove_checkpoint
+from framing.learning.checkpoint import remove_checkpoint, resumed_run, training_run
 from framing.learning.tagger import TokenTagger
 from framing.pipeline.article import Attribution, Claim
 from framing.pipeline.attribution import attribute
@@ -210,12 +210,7 @@ def run_span_experiment(
         raise InputError(f"task {cfg.task.name} needs data=polnear, got data.kind={cfg.data.kind}")
     if cfg.model.family != "tagger":
         raise InputError(f"task {cfg.task.name} needs model=tagger, got {cfg.model.family}")
-    resumed = records.resumable(cfg.resume, asdict(cfg)) if cfg.resume else None
-    if resumed is not None and checkpoint_folder(resumed / "checkpoint") is None:
-        raise InputError(
-            f"resume={resumed}: no checkpoint in it (the run stopped before step "
-            f"{cfg.model.checkpoint_steps}); start it again without resume="
-        )
+    resumed = resumed_run(cfg)
     skipped = Skipped()
     split_articles = {s: load_polnear(cfg.data.root, s, skipped) for s in ("train", "dev", "test")}
     by_article = {s: [sentences(a) for a in arts] for s, arts in split_articles.items()}
@@ -225,11 +220,7 @@ def run_span_experiment(
     set_seed(cfg.seed)
     tagger = TokenTagger(cfg.model, cfg.seed)
 
-    if resumed is not None:
-        run = records.reopen_run(resumed)
-    else:
-        run = records.open_run(cfg.out_root, cfg.name, job, asdict(cfg), overrides)
-    with run as run_dir:
+    with training_run(cfg, overrides, job, resumed) as run_dir:
         start = time.perf_counter()
         train, dev, test = (split_sents[s] for s in ("train", "dev", "test"))
         extra = [s for d in corpus.get("train", []) for s in corpus_sentences(d)]

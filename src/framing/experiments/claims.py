@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from framing.data.claims import CLAIM_TASKS, ClaimRow, claim_splits
 from framing.data.tasks import outside_schema
 from framing.experiments.classification import by_group
 from framing.learning.base import set_seed
-from framing.learning.checkpoint import checkpoint_folder, remove_checkpoint
+from framing.learning.checkpoint import remove_checkpoint, resumed_run, training_run
 from framing.learning.multitask import ClaimModel
 from framing.runs import records
 from framing.runs.config import TrainConfig
@@ -61,19 +60,10 @@ def run_claims(
         # a claim read with its source would tell the attribution head its own answer
         log.info("no attribution head: the context names each claim's source")
         del labels["attribution"]
-    resumed = records.resumable(cfg.resume, asdict(cfg)) if cfg.resume else None
-    if resumed is not None and checkpoint_folder(resumed / "checkpoint") is None:
-        raise InputError(
-            f"resume={resumed}: no checkpoint in it (the run stopped before step "
-            f"{cfg.model.checkpoint_steps}); start it again without resume="
-        )
+    resumed = resumed_run(cfg)
     set_seed(cfg.seed)
     model = ClaimModel(cfg.model, labels, cfg.seed)
-    if resumed is not None:
-        run = records.reopen_run(resumed)
-    else:
-        run = records.open_run(cfg.out_root, cfg.name, job, asdict(cfg), overrides)
-    with run as run_dir:
+    with training_run(cfg, overrides, job, resumed) as run_dir:
         start = time.perf_counter()
         log.info("fitting the claim model on %d claims", len(splits["train"]))
         model.fit(splits["train"], splits["dev"], run_dir / "checkpoint", resumed is not None)

@@ -112,3 +112,33 @@ def load_checkpoint(
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise InputError(f"checkpoint at {found} is unreadable ({first})") from None
     return state, best
+
+
+def resumed_run(cfg) -> Path | None:
+    """The interrupted run folder that `cfg.resume` (a TrainConfig) names, checked before any
+    work: the same config, not complete, not running, and holding a checkpoint; None without
+    resume=."""
+    from dataclasses import asdict
+
+    from framing.runs import records
+
+    if not cfg.resume:
+        return None
+    run_dir = records.resumable(cfg.resume, asdict(cfg))
+    if checkpoint_folder(run_dir / "checkpoint") is None:
+        raise InputError(
+            f"resume={run_dir}: no checkpoint in it (the run stopped before step "
+            f"{cfg.model.checkpoint_steps}); start it again without resume="
+        )
+    return run_dir
+
+
+def training_run(cfg, overrides: list[str] | None, job: int | None, resumed: Path | None):
+    """The run folder a checkpointed training writes to: `resumed` reopened, else a new one."""
+    from dataclasses import asdict
+
+    from framing.runs import records
+
+    if resumed is not None:
+        return records.reopen_run(resumed)
+    return records.open_run(cfg.out_root, cfg.name, job, asdict(cfg), overrides)

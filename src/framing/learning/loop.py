@@ -11,27 +11,57 @@ import math
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from framing.core.errors import InputError
+from framing.learning.base import check_training
 from framing.learning.checkpoint import load_checkpoint, save_checkpoint
+from framing.learning.encoders import EncoderConfig
 
 log = logging.getLogger(__name__)
 _NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm", "norm")
 
 
-class TrainLoop:
-    """Trains `net` for `config.max_steps` (if > 0) or `config.epochs` over `n` examples.
+@dataclass
+class TrainingConfig(EncoderConfig):
+    """The settings of a family trained with a step budget, checkpoints and optional LoRA (the
+    span tagger, the claim model); a family changes their defaults by declaring them again."""
 
-    `config` needs epochs, max_steps, learning_rate, train_batch_size, weight_decay,
-    warmup_ratio and checkpoint_steps. After `run`, `history` lists each dev score and
+    epochs: float = 1.0
+    max_steps: int = -1  # > 0 caps training steps
+    learning_rate: float = 5e-5
+    train_batch_size: int = 16
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    checkpoint_steps: int = 100  # > 0: a checkpoint every that many steps (for resume=)
+    # > 0: train a LoRA adapter of this rank (peft) and the head instead of every weight; the
+    # saved model is then the adapter only, loaded over the base model `name`
+    lora_rank: int = 0
+    lora_alpha: float = 32.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_training(self)
+        if self.checkpoint_steps < 0:
+            raise InputError(f"model.checkpoint_steps={self.checkpoint_steps}; expected >= 0")
+        if self.lora_rank < 0 or self.lora_alpha <= 0:
+            raise InputError(
+                f"model.lora_rank={self.lora_rank}, model.lora_alpha={self.lora_alpha}; "
+                "expected a rank >= 0 (0: no adapter) and alpha > 0"
+            )
+
+
+class TrainLoop:
+    """Trains `net` for `config.max_steps` (if > 0) or `config.epochs` over `n` examples, as a
+    `TrainingConfig` says. After `run`, `history` lists each dev score and
     `resumes` the steps a killed run was resumed from.
     """
 
-    def __init__(self, net: torch.nn.Module, config, seed: int, name: str) -> None:
+    def __init__(self, net: torch.nn.Module, config: TrainingConfig, seed: int, name: str) -> None:
         self.net, self.config, self.seed, self.name = net, config, seed, name
         self.history: list[dict] = []
         self.resumes: list[dict] = []

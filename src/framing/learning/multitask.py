@@ -20,25 +20,19 @@ import torch
 
 from framing.core.errors import InputError
 from framing.data.claims import CONTEXT_FIELDS, ClaimRow, context_text
-from framing.learning.base import META_FILE, Classifier, check_training, weights_digest
-from framing.learning.encoders import EncoderConfig, load_pretrained, resolve_device
-from framing.learning.loop import TrainLoop
+from framing.learning.base import META_FILE, Classifier, weights_digest
+from framing.learning.encoders import load_pretrained, resolve_device
+from framing.learning.loop import TrainingConfig, TrainLoop
 
 log = logging.getLogger(__name__)
 HEADS_FILE = "heads.safetensors"
 
 
 @dataclass
-class MultitaskConfig(EncoderConfig):
+class MultitaskConfig(TrainingConfig):
     epochs: float = 6.0
-    max_steps: int = -1  # > 0 caps training steps
     learning_rate: float = 3e-4
-    train_batch_size: int = 16
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    checkpoint_steps: int = 100  # > 0: a checkpoint every that many steps (for resume=)
     lora_rank: int = 16  # 0: every encoder weight is trained and saved
-    lora_alpha: float = 32.0
     # what the claim is read with; with "source" there is no attribution head (the task=claims
     # runner drops it: the context would give its answer away)
     context: list[str] = field(default_factory=lambda: list(CONTEXT_FIELDS))
@@ -46,12 +40,9 @@ class MultitaskConfig(EncoderConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_training(self)
         bad = [c for c in self.context if c not in CONTEXT_FIELDS]
         if bad:
             raise InputError(f"model.context has {bad}; expected any of {list(CONTEXT_FIELDS)}")
-        if self.lora_rank < 0 or self.lora_alpha <= 0:
-            raise InputError("model.lora_rank must be >= 0 and model.lora_alpha > 0")
 
 
 class _Net(torch.nn.Module):
@@ -125,7 +116,7 @@ class ClaimModel:
         )
         return {k: v.to(self.device) for k, v in enc.items()}
 
-    def _contexts(self, contexts: list[dict[str, str]] | None, n: int) -> list[str] | None:
+    def _contexts(self, contexts: list[dict[str, str]] | None) -> list[str] | None:
         if not self.config.context or contexts is None:
             return None
         out = [context_text(c, self.config.context) for c in contexts]
@@ -139,7 +130,7 @@ class ClaimModel:
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
         self.net.eval()
-        seconds = self._contexts(contexts, len(texts))
+        seconds = self._contexts(contexts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding
         out = np.zeros((len(texts), self.net.encoder.config.hidden_size), dtype=np.float32)
         bs = self.config.batch_size
@@ -197,7 +188,7 @@ class ClaimModel:
         losses = {
             t: torch.nn.CrossEntropyLoss(weight=w.to(self.device)) for t, w in weights.items()
         }
-        seconds = self._contexts([r.context for r in train], len(train)) or None
+        seconds = self._contexts([r.context for r in train]) or None
 
         def step(idx: list[int]) -> torch.Tensor:
             sec = [seconds[i] for i in idx] if seconds else None

@@ -22,10 +22,10 @@ import numpy as np
 import torch
 
 from framing.core.errors import InputError
-from framing.learning.base import check_training
 from framing.learning.bio import TAGS, Span, decode, token_tags
 from framing.learning.checkpoint import load_checkpoint, save_checkpoint
-from framing.learning.encoders import EncoderConfig, load_labelled, resolve_device
+from framing.learning.encoders import load_labelled, resolve_device
+from framing.learning.loop import TrainingConfig
 from framing.learning.lora import (
     ADAPTER_DIR,
     add_lora,
@@ -38,32 +38,10 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class TaggerConfig(EncoderConfig):
+class TaggerConfig(TrainingConfig):
     """Token classifier for attribution spans (`TokenTagger`), trained with a step budget."""
 
-    epochs: float = 1.0
-    max_steps: int = -1  # > 0 caps training steps
-    learning_rate: float = 5e-5
-    train_batch_size: int = 16
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
     eval_steps: int = 0  # > 0: score dev every eval_steps and keep the best weights
-    checkpoint_steps: int = 100  # > 0: a checkpoint every that many steps (for resume=)
-    # > 0: train a LoRA adapter of this rank (peft) and the head instead of every weight; the
-    # saved model is then the adapter only, loaded over the base model `name`
-    lora_rank: int = 0
-    lora_alpha: float = 32.0
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        check_training(self)
-        if self.checkpoint_steps < 0:
-            raise InputError(f"model.checkpoint_steps={self.checkpoint_steps}; expected >= 0")
-        if self.lora_rank < 0 or self.lora_alpha <= 0:
-            raise InputError(
-                f"model.lora_rank={self.lora_rank}, model.lora_alpha={self.lora_alpha}; "
-                "expected a rank >= 0 (0: no adapter) and alpha > 0"
-            )
 
 
 META_FILE = "tagger.json"

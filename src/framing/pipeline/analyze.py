@@ -150,6 +150,17 @@ class Pipeline:
             return probs, given
         return probs, self.attributions(claims, text, probs, mode)
 
+    def predict_modes(
+        self, claims: list[Claim], text: str, targets: list[str]
+    ) -> tuple[dict, dict[str, list[Attribution]]]:
+        """`predict`, and the attribution of every mode this pipeline can run (the configured
+        one is the one `predict` made, not made again)."""
+        probs, made = self.predict(claims, text, targets)
+        return probs, {
+            m: made if m == self.cfg.attribution else self.attributions(claims, text, probs, m)
+            for m in self.modes
+        }
+
     def analyze(self, doc: Document) -> list[dict]:
         claims = self.claims(doc, rules=self.cfg.attribution not in TAGGER_MODES)
         if not claims:
