@@ -124,6 +124,22 @@ def test_config_id_ignores_checkpointing_and_later_keys_at_their_old_behaviour()
     assert config_id(before) != config_id({**after, "model": {**after["model"], "lora_rank": 16}})
 
 
+def test_config_id_ignores_the_real_data_keys_of_a_config_without_real_articles() -> None:
+    data = {"name": "corpus", "kind": "corpus", "root": "data/corpus"}
+    before = {"task": {"name": "framing"}, "data": data}
+    unused = {
+        "real": None,
+        "real_root": "x/ukraine_news_bias",
+        "real_train": False,
+        "real_copies": 1,
+    }
+    after = {"task": {"name": "framing"}, "data": {**data, **unused}}
+    assert config_id(before) == config_id(after)
+    real = {**after, "data": {**after["data"], "real": "data/ukraine"}}
+    assert config_id(real) != config_id(after)
+    assert config_id(real) != config_id({**real, "data": {**real["data"], "real_copies": 3}})
+
+
 def test_summarize_groups_configs_and_aggregates_seeds(runs) -> None:
     df = filter_runs(collect(runs.root), task="framing", schema="framing-default.v1")
     summary = summarize(df)

@@ -309,6 +309,8 @@ RUN_ONLY_MODEL_KEYS = ("_target_", "checkpoint_steps")
 # Model keys added after runs were recorded, with the behaviour those runs had (the tagger's
 # LoRA options): at these values a config's identity is what it was before the key existed.
 ADDED_DEFAULTS = {"lora_rank": 0, "lora_alpha": 32.0}
+# Data keys added later that do nothing without `real` (the real articles): left out with it.
+REAL_DATA_KEYS = ("real", "real_root", "real_train", "real_copies")
 
 
 def config_id(config: dict) -> str:
@@ -316,11 +318,14 @@ def config_id(config: dict) -> str:
 
     The model's `_target_` (where its class lives in the code) and `checkpoint_steps` are left
     out too, and model keys added later while they hold the value runs had before them
-    (`ADDED_DEFAULTS`), so runs made before and after such changes compare as one configuration.
+    (`ADDED_DEFAULTS`), and the real-article data keys of a config that reads none, so runs
+    made before and after such changes compare as one configuration.
     """
     rest = {k: v for k, v in config.items() if k not in RUN_ONLY_KEYS}
     if isinstance(rest.get("model"), dict):
         rest["model"] = _model_identity(rest["model"])
+    if isinstance(rest.get("data"), dict) and not rest["data"].get("real"):
+        rest["data"] = {k: v for k, v in rest["data"].items() if k not in REAL_DATA_KEYS}
     return hashlib.sha1(json.dumps(rest, sort_keys=True).encode()).hexdigest()[:8]
 
 
