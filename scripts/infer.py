@@ -6,24 +6,31 @@
     python scripts/infer.py a.txt "targets=[China-Russia military cooperation,US-Japan alliance]"
 
 Arguments with `=` are config overrides (configs/infer.yaml); the others are files, folders or
-`-` for stdin. Logs go to stderr; a bad file is reported and the others go on (exit code 2).
+`-` for stdin; `-v` shows the log. With out= rows are written as articles finish and rerunning
+the same command resumes. A bad file is reported and the others go on (exit code 2).
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from framing.core.errors import InputError
-from framing.core.logs import log_to_stderr
-from framing.pipeline.analyze import compose_infer_config
-from framing.pipeline.infer import infer
+from framing.core.logs import log_to_stderr, quiet_third_party
 
 
 def main(argv: list[str]) -> int:
     if argv[:1] in (["-h"], ["--help"]):
         print(__doc__)
         return 0
-    log_to_stderr()
+    verbose = "-v" in argv
+    argv = [a for a in argv if a != "-v"]
+    if not verbose:
+        quiet_third_party()
+    log_to_stderr(logging.INFO if verbose else logging.WARNING)
+    from framing.pipeline.analyze import compose_infer_config  # after quiet_third_party
+    from framing.pipeline.infer import infer
+
     paths = [a for a in argv if "=" not in a]
     overrides = [a for a in argv if "=" in a]
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from framing.core.compose import compose
@@ -76,8 +77,12 @@ class InferConfig(PipelineConfig):
     """`scripts/infer.py`: pipeline settings plus where and how rows are written."""
 
     format: str = "table"  # table | jsonl | csv | parquet
-    out: str | None = None  # write all rows to this file instead of stdout
+    out: str | None = None  # stream rows to this file (resumable: see pipeline/stream.py)
     summary: str | None = None  # write per-article summaries (JSON) to this file
+    engine: str = "local"  # local | ray (Ray Data over a pool of pipeline replicas)
+    workers: int = 2  # engine=ray: pipeline replicas (actors)
+    articles_per_batch: int = 16  # articles analysed together (spaCy and encoder batches)
+    part_rows: int = 5000  # out=*.parquet: rows per part file (written at least once a minute)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -85,6 +90,23 @@ class InferConfig(PipelineConfig):
             raise InputError(f"format={self.format!r}; expected table, jsonl, csv or parquet")
         if self.format in ("csv", "parquet") and not self.out:
             raise InputError(f"format={self.format} needs out=<file>")
+        if self.out and self.out_format not in ("jsonl", "csv", "parquet"):
+            raise InputError(
+                f"out={self.out}: unknown format {self.out_format!r}; use .jsonl, .csv or "
+                ".parquet (or format=jsonl|csv|parquet)"
+            )
+        if self.engine not in ("local", "ray"):
+            raise InputError(f"engine={self.engine!r}; expected local or ray")
+        for name in ("workers", "articles_per_batch", "part_rows"):
+            if getattr(self, name) < 1:
+                raise InputError(f"{name}={getattr(self, name)}; expected a whole number >= 1")
+
+    @property
+    def out_format(self) -> str:
+        """The format of `out`: `format` unless table, else the file's suffix (jsonl if none)."""
+        if self.format != "table":
+            return self.format
+        return Path(self.out or "").suffix.lstrip(".").lower() or "jsonl"
 
 
 class Pipeline:
@@ -160,6 +182,16 @@ class Pipeline:
             m: made if m == self.cfg.attribution else self.attributions(claims, text, probs, m)
             for m in self.modes
         }
+
+    def analyze_many(self, docs: list[Document]) -> list[list[dict] | InputError]:
+        """`analyze` of each document; an InputError in place of one that has no claims."""
+        out: list[list[dict] | InputError] = []
+        for doc in docs:
+            try:
+                out.append(self.analyze(doc))
+            except InputError as e:
+                out.append(e)
+        return out
 
     def analyze(self, doc: Document) -> list[dict]:
         claims = self.claims(doc, rules=self.cfg.attribution not in TAGGER_MODES)

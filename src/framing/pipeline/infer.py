@@ -1,16 +1,65 @@
-"""The infer command's work: analyze each input article and write its claim rows (a table,
-JSONL on stdout, or a file) and per-article summaries; a bad file is reported and skipped."""
+"""The infer command's work: analyze every input article and write its claim rows as they come
+(a table or JSONL on stdout, or a file streamed with a manifest so a rerun resumes), with a
+progress bar on stderr; a bad article is reported (one `error:` line) and the others go on."""
 
 from __future__ import annotations
 
-import json
 import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
 from typing import TextIO
 
 from framing.core.errors import InputError
-from framing.pipeline.analyze import InferConfig, Pipeline
-from framing.pipeline.ingest import read_documents
-from framing.pipeline.report import summarize, to_jsonl, to_table, write_rows
+from framing.pipeline.analyze import InferConfig
+from framing.pipeline.article import Document
+from framing.pipeline.ingest import IngestError, list_inputs, read_input
+from framing.pipeline.report import summarize, to_jsonl, to_table
+from framing.pipeline.stream import RowWriter, content_key, write_summaries
+
+# settings that do not change a row: where and how rows go, which machine computes them
+NOT_IN_ROWS = (
+    *("out", "summary", "format", "device", "engine", "workers", "articles_per_batch"),
+    "part_rows",
+)
+
+
+class StdoutRows:
+    """Rows of each article printed as it finishes (a table or JSONL); summaries kept."""
+
+    def __init__(self, fmt: str, stdout: TextIO) -> None:
+        self.fmt, self.stdout = fmt, stdout
+        self.done: set[str] = set()
+        self.resumed, self.claims, self.articles = False, 0, 0
+        self._summaries: dict[str, dict] = {}
+
+    def start(self) -> None:
+        pass
+
+    def add(self, doc: Document, key: str, rows: list[dict], seconds: float, summary: dict):
+        self.done.add(key)
+        self._summaries[doc.id] = summary
+        self.claims, self.articles = self.claims + len(rows), self.articles + 1
+        text = to_jsonl(rows) if self.fmt == "jsonl" else to_table(doc.id, rows)
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def error(self, path: str, message: str, key: str | None = None, seconds: float = 0.0):
+        pass
+
+    def commit(self, force: bool = False) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def summaries(self) -> Iterator[tuple[str, dict]]:
+        yield from self._summaries.items()
+
+
+def row_settings(cfg: InferConfig) -> dict:
+    """The settings that shape the rows (a manifest refuses to mix rows of others)."""
+    return {k: v for k, v in asdict(cfg).items() if k not in NOT_IN_ROWS}
 
 
 def infer(
@@ -18,42 +67,116 @@ def infer(
 ) -> int:
     """Run the pipeline on the articles at `paths` (files, folders, `-` for stdin); return the
     exit code: 0, or 2 when any input was bad (one `error: ...` line each on stderr)."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     try:
         if not paths:
             raise InputError("no input: give article files, folders or - for stdin")
-        pipeline = Pipeline(cfg)
+        if cfg.engine == "ray" and "-" in paths:
+            raise InputError("engine=ray reads files: save stdin to a file, or use engine=local")
+        if cfg.out:
+            sink = RowWriter(cfg.out, cfg.out_format, row_settings(cfg), cfg.part_rows)
+        else:
+            sink = StdoutRows(cfg.format, stdout)
+        inputs = list_inputs(paths)
+        engine = load_engine(cfg)
     except InputError as e:
         print(f"error: {e}", file=stderr)
         return 2
-    rows, summaries, failed = [], {}, 0
-    for doc in read_documents(paths):
-        if isinstance(doc, InputError):
-            print(f"error: {doc}", file=stderr)
-            failed += 1
-            continue
-        try:
-            doc_rows = pipeline.analyze(doc)
-        except InputError as e:
-            print(f"error: {doc.meta.get('path', doc.id)}: {e}", file=stderr)
-            failed += 1
-            continue
-        summaries[doc.id] = summarize(doc_rows)
-        if cfg.out:
-            rows += doc_rows
-        elif cfg.format == "jsonl":
-            stdout.write(to_jsonl(doc_rows))
-        else:
-            stdout.write(to_table(doc.id, doc_rows))
+    bar = progress(len(inputs), stderr)
+    failed = 0
     try:
-        if cfg.out and rows:
-            write_rows(rows, cfg.out, cfg.format)
-            print(f"wrote {len(rows)} claims to {cfg.out}", file=stderr)
-        if cfg.summary and summaries:
-            with open(cfg.summary, "w", encoding="utf-8") as f:
-                json.dump(summaries, f, indent=1, ensure_ascii=False)
+        sink.start()
+        for path, result, key, seconds in engine.run(inputs, sink.done):
+            if isinstance(result, str):  # an error message
+                bar.write(f"error: {result}", file=stderr)
+                sink.error(path, result, key, seconds)
+                failed += 1
+            elif result is not None:  # None: skipped, written by an earlier run
+                doc, rows = result
+                sink.add(doc, key, rows, seconds, summarize(rows))
+            bar.update(1)
+            bar.set_postfix(claims=sink.claims, refresh=False)
+            if engine.batch_done:
+                sink.commit()
+        sink.close()
+        bar.close()
+        getattr(engine, "close", lambda: None)()
+        if cfg.out:
+            skipped = len(inputs) - sink.articles - failed
+            print(
+                f"wrote {sink.claims} claims of {sink.articles} articles to {cfg.out}"
+                + (f" ({skipped} already there)" if skipped else ""),
+                file=stderr,
+            )
+        if cfg.summary:
+            write_summaries(sink.summaries(), cfg.summary)
     except (InputError, OSError) as e:
+        bar.close()
         print(f"error: {e}", file=stderr)
         return 2
     return 2 if failed else 0
+
+
+def progress(total: int, stderr: TextIO):
+    """A progress bar (articles/s, ETA) on a terminal's stderr; silent otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", file=stderr, disable=None, dynamic_ncols=True)
+
+
+def load_engine(cfg: InferConfig):
+    if cfg.engine == "ray":
+        from framing.pipeline.ray_engine import RayEngine
+
+        return RayEngine(cfg)
+    return LocalEngine(cfg)
+
+
+class LocalEngine:
+    """The pipeline in this process, `articles_per_batch` articles at a time.
+
+    `run` yields (path, result, key, seconds) per input in order: result is (Document, rows),
+    an error message, or None for an article an earlier run wrote; `batch_done` says the
+    last one yielded ended a batch (the moment to commit)."""
+
+    def __init__(self, cfg: InferConfig) -> None:
+        from framing.pipeline.analyze import Pipeline
+
+        self.cfg = cfg
+        self.pipeline = Pipeline(cfg)
+        self.batch_done = False
+
+    def run(self, inputs: list, done: set[str]) -> Iterator[tuple]:
+        batch: list[tuple[str, Document, str]] = []
+        for k, item in enumerate(inputs):
+            last = k == len(inputs) - 1
+            self.batch_done = False
+            if isinstance(item, IngestError):
+                self.batch_done = last and not batch
+                yield item.path, str(item), None, 0.0
+            else:
+                doc = read_input(item)
+                if isinstance(doc, IngestError):
+                    self.batch_done = last and not batch
+                    yield doc.path, str(doc), None, 0.0
+                else:
+                    key = content_key(doc)
+                    if key in done or any(key == b[2] for b in batch):
+                        self.batch_done = last and not batch
+                        yield item, None, key, 0.0
+                    else:
+                        batch.append((item, doc, key))
+            if batch and (len(batch) >= self.cfg.articles_per_batch or last):
+                yield from self._analyze(batch)
+                batch = []
+
+    def _analyze(self, batch: list[tuple[str, Document, str]]) -> Iterator[tuple]:
+        t0 = time.perf_counter()
+        results = self.pipeline.analyze_many([doc for _, doc, _ in batch])
+        each = (time.perf_counter() - t0) / len(batch)
+        for k, ((path, doc, key), res) in enumerate(zip(batch, results)):
+            self.batch_done = k == len(batch) - 1
+            if isinstance(res, InputError):
+                yield path, f"{doc.meta.get('path', doc.id)}: {res}", key, each
+            else:
+                yield path, (doc, res), key, each

@@ -48,26 +48,40 @@ def read_documents(
     `paths` are files, folders (their .txt/.html/.htm files, sorted, not recursive) or "-" for
     `stdin` (default: the process's binary stdin).
     """
+    for item in list_inputs(paths):
+        yield item if isinstance(item, IngestError) else read_input(item, stdin)
+
+
+def list_inputs(paths: Iterable[str]) -> list[str | IngestError]:
+    """The article files (and "-") that `paths` name, folders listed; an IngestError for a
+    folder that cannot be listed or holds no articles. Nothing is read yet."""
+    out: list[str | IngestError] = []
     for path in paths:
-        if path == "-":
-            yield _guard(STDIN, _read_stdin, stdin or sys.stdin.buffer)
-            continue
-        if not Path(path).is_dir():
-            yield _guard(path, read_document, path)
+        if path == "-" or not Path(path).is_dir():
+            out.append(path)
             continue
         try:
             files = article_files(Path(path))
         except OSError as e:
-            yield IngestError(path, f"cannot list the folder ({e.strerror or e}); check it")
+            out.append(IngestError(path, f"cannot list the folder ({e.strerror or e}); check it"))
             continue
         if not files:
-            yield IngestError(
-                path,
-                "folder has no .txt, .html or .htm files; give article files or a folder "
-                "that holds them",
+            out.append(
+                IngestError(
+                    path,
+                    "folder has no .txt, .html or .htm files; give article files or a folder "
+                    "that holds them",
+                )
             )
-        for f in files:
-            yield _guard(str(f), read_document, f)
+        out += [str(f) for f in files]
+    return out
+
+
+def read_input(path: str, stdin: BinaryIO | None = None) -> Document | IngestError:
+    """One listed input read: a file, or "-" for `stdin` (default: the process's stdin)."""
+    if path == "-":
+        return _guard(STDIN, _read_stdin, stdin or sys.stdin.buffer)
+    return _guard(path, read_document, path)
 
 
 def article_files(folder: Path) -> list[Path]:
