@@ -121,7 +121,7 @@ def _file(data: bytes | None):
         (_file(b""), "empty file"),
         (_file(b"\x00\x01PK\x00" * 50), "binary file"),
         (_file(b"12 34\n\n56 78\n"), "no sentences"),
-        (_file(b"ONLY A HEADLINE\n"), "no claims found"),
+        (_file(b"By Ada Quill\nPublished: 3 March 2023\n"), "no claims found"),
     ],
     ids=["missing", "empty folder", "empty file", "binary", "no letters", "no sentences"],
 )
@@ -147,6 +147,22 @@ def test_bad_options(args: list[str], needle: str) -> None:
     err = res.stderr.decode()
     assert res.returncode == 2 and "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith(needle), err
+
+
+def test_pasted_paragraph_and_lone_lines(heads_arg: str, tmp_path: Path) -> None:
+    """A paragraph without a headline on stdin, a headline alone, a headline over one sentence
+    without a full stop: each yields its claims, and a normal run prints nothing on stderr."""
+    para = ARTICLE.split("\n\n", 1)[1].replace("\n", " ")
+    res = infer("-", "format=jsonl", heads_arg, stdin=para.encode())
+    assert res.returncode == 0 and res.stderr == b"", res.stderr.decode()
+    rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    first, second = para.strip().split(". ")
+    assert [r["text"] for r in rows] == [first + ".", second]
+    for text in ("Navies wrap up drill near Eastport\n", "Drill ends\n\nThe navies sail home\n"):
+        res = infer("-", "format=jsonl", heads_arg, stdin=text.encode())
+        assert res.returncode == 0 and res.stderr == b"", res.stderr.decode()
+        rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
+        assert [r["text"] for r in rows] == [text.split("\n\n")[-1].strip()]
 
 
 def test_undecodable_bytes_decode_with_a_warning(tmp_path: Path, heads_arg: str) -> None:

@@ -280,3 +280,18 @@ def test_dev_split_accuracy(corpus: tuple[dict, dict]) -> None:
 def test_invariants_on_the_corpus(corpus: tuple[dict, dict]) -> None:
     for doc in corpus[0].values():
         check_invariants(doc["text"], segment(doc["text"]))
+
+
+def test_lead_paragraph_and_texts_without_body() -> None:
+    lead = (
+        "The two navies ended a five-day drill on Friday, the ministry said, after a week of "
+        "exercises at sea. Critics said the drill was a show of force aimed at the region."
+    )
+    assert [s.kind for s in segment(lead + "\n\nMore text follows here.\n")] == ["body"] * 2
+    two_part = "Game over. Will the senator come down off the pique?\n\nHe said no.\n"
+    assert [s.kind for s in segment(two_part)] == ["headline", "body"]
+    assert [s.kind for s in segment("Drill ends near Eastport\n")] == ["body"]
+    assert [s.kind for s in segment("Drill ends\n\nThe navies sail home\n")] == [
+        "headline",
+        "body",
+    ]

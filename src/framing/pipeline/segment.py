@@ -93,7 +93,45 @@ def segment(text: str) -> list[Segment]:
         out.append(Segment(kind, start, end))
     if not any(s.kind == "headline" for s in out):
         _promote_label(out, text)
+    if not any(s.kind == "body" for s in out):
+        _body_from_headings(out)
     return out
+
+
+def _body_from_headings(segs: list[Segment]) -> None:
+    """A text with no body line reads its subheads as body ("headline + one sentence without a
+    full stop"), or else its headline (a text of one line is that line's claim)."""
+    subheads = [s for s in segs if s.kind == "subhead"]
+    for s in subheads or [s for s in segs if s.kind == "headline"]:
+        s.kind = "body"
+
+
+# A sentence end inside a line: ".", "!" or "?" (closing quotes after it), space, capital.
+_SENTENCE_END = re.compile(r"(\S*)[.!?][\"'’”)\]]*\s+[\"'“‘(]?[A-Z0-9]")
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "st", "jr", "sr", "inc", "co", "corp",
+    "ltd", "no", "vs", "lt", "col", "capt", "sgt", "prof", "rev", "mt", "dept", "adm", "maj",
+}  # fmt: skip
+
+
+def _lead_paragraph(line: str, words: list[str]) -> bool:
+    """A first line that is prose, not a headline: long, and of two sentences or more (two-part
+    headlines, "Game over. Will X come down?", are short)."""
+    return len(words) >= 25 and several_sentences(line)
+
+
+def several_sentences(line: str) -> bool:
+    """Does the line hold two sentences or more (not a headline: a pasted paragraph)?
+
+    >>> several_sentences("Sen. Warren asks U.S. Fed chief to go."), several_sentences("A b. C d.")
+    (False, True)
+    """
+    for m in _SENTENCE_END.finditer(line):
+        word = m.group(1).lstrip("\"'“‘(")
+        if word.lower().rstrip(".") in _ABBREVIATIONS or "." in word or len(word) <= 1:
+            continue  # "Sen. Warren", "U.S. Fed", "J. Smith"
+        return True
+    return False
 
 
 def _classify(line: str, titled: bool, in_body: bool) -> str:
@@ -108,7 +146,7 @@ def _classify(line: str, titled: bool, in_body: bool) -> str:
     if not titled:
         if _is_label(line, words):
             return "section"
-        return "headline" if len(line) <= 250 else "body"
+        return "headline" if len(line) <= 250 and not _lead_paragraph(line, words) else "body"
     if not in_body:
         if len(words) <= 50 and _PHOTO_CUE.search(line):
             return "caption"
