@@ -289,7 +289,7 @@ def test_time_variants_counts_the_same_claims_in_every_variant(
     monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
     docs = [
         Document("a", "Drill ends\n\nThe drill ended on Friday, the ministry said. Ships left."),
-        Document("b", "Headline only"),  # no claims: left out of every variant
+        Document("b", "By Ada Quill"),  # no claims: left out of every variant
         Document("c", "Talks resume\n\nOfficials said talks would resume. Critics disagreed."),
     ]
     cfg = PipelineConfig(model_dir=list(head_dirs.values()), device="cpu")
@@ -330,7 +330,7 @@ def test_the_default_pipeline_on_the_founding_article_offline(tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     # no load reports, progress bars or warnings: only the note of what was written
     assert proc.stderr.decode().strip().splitlines() == [
-        f"wrote {len(out.read_text().splitlines())} claims to {out}"
+        f"wrote {len(out.read_text().splitlines())} claims of 1 article to {out}"
     ]
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     sources: dict[str, set[str]] = {}
@@ -372,7 +372,9 @@ def test_onnx_backend_gives_the_torch_tags_and_is_cached(
 def test_backend_is_checked() -> None:
     from framing.pipeline.analyze import PipelineConfig
 
-    with pytest.raises(InputError, match="backend='gpu'; expected onnx or torch"):
+    with pytest.raises(
+        InputError, match="backend='gpu'; expected one of \\['torch', 'onnx', 'onnx_int8'\\]"
+    ):
         PipelineConfig(backend="gpu")
 
 

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from framing.core.errors import InputError
 from framing.core.paths import project_path
 from framing.data.config import DataConfig
-from framing.data.tasks import claim_label, corpus_splits
-from framing.data.ukraine import as_corpus_doc, load_real
 
 CONTEXT_FIELDS = ("source", "headline", "previous")
 # the tasks one claim model predicts, and the schema label set of each
@@ -50,6 +48,8 @@ def context_text(context: dict[str, str], fields: list[str] | tuple[str, ...]) -
 
 def doc_rows(doc: dict, split_id: str = "") -> list[ClaimRow]:
     """The body claims of one corpus-shaped article (`load_corpus` or `as_corpus_doc`)."""
+    from framing.data.tasks import claim_label  # scikit-learn: not for the pipeline's imports
+
     head = next((c["text"] for c in doc["claims"] if c["kind"] == "headline"), "")
     if not head:
         head = next((s.get("text", "") for s in doc["segments"] if s["kind"] == "headline"), "")
@@ -76,6 +76,9 @@ def claim_splits(data: DataConfig) -> tuple[dict[str, list[ClaimRow]], str]:
     """Claim rows per split for the data config: the corpus (kind corpus), with `data.real`
     also real_dev and real_test (and with `data.real_train` the real train/dev joined to train
     and dev), or the real articles alone (kind ukraine); and the data fingerprint."""
+    from framing.data.tasks import corpus_splits
+    from framing.data.ukraine import as_corpus_doc, load_real
+
     out: dict[str, list[ClaimRow]] = {}
     fps = []
     if data.kind == "corpus":

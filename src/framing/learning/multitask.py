@@ -58,7 +58,10 @@ class _Net(torch.nn.Module):
         )
 
     def pool(self, enc: dict) -> torch.Tensor:
-        out = self.encoder(**enc).last_hidden_state
+        return self.mean(self.encoder(**enc).last_hidden_state, enc)
+
+    @staticmethod
+    def mean(out: torch.Tensor, enc: dict) -> torch.Tensor:
         mask = enc["attention_mask"].unsqueeze(-1).to(out.dtype)
         return (out * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
@@ -102,8 +105,31 @@ class ClaimModel:
         self.history: list[dict] = []
         self.resumes: list[dict] = []
         self._cache: tuple[tuple, np.ndarray] | None = None
+        self.runner = None  # what predicts in place of the encoder: its ONNX Runtime session
+
+    def use_backend(self, backend: str) -> None:
+        """Predict with torch, or with the encoder (LoRA merged) on ONNX Runtime on CPU
+        ("onnx": fp32, "onnx_int8": int8 weights), exported into the cache once; the heads
+        stay in torch. Torch on a GPU, and when the cache cannot be written."""
+        from framing.learning.fast import check_backend
+
+        check_backend(backend)
+        self._cache, self.runner = None, None
+        if backend == "torch" or self.device.type != "cpu":
+            return
+        from framing.learning.onnx_backend import onnx_runner
+
+        self.net.eval()
+        uses_types = "token_type_ids" in self.tokenizer.model_input_names
+        self.runner = onnx_runner(self.net.encoder, uses_types, "last_hidden_state", backend)
 
     # ------------------------------------------------------------------ encoding
+
+    def _pool(self, enc: dict) -> torch.Tensor:
+        """`_Net.pool`, with the ONNX Runtime session in place of the encoder when in use."""
+        if self.runner is None:
+            return self.net.pool(enc)
+        return self.net.mean(self.runner(**enc).last_hidden_state, enc)
 
     def _encode(self, texts: list[str], seconds: list[str] | None = None) -> dict:
         enc = self.tokenizer(
@@ -137,7 +163,8 @@ class ClaimModel:
         for i in range(0, len(order), bs):
             idx = order[i : i + bs]
             sec = [seconds[j] for j in idx] if seconds else None
-            out[idx] = self.net.pool(self._encode([texts[j] for j in idx], sec)).cpu().numpy()
+            enc = self._encode([texts[j] for j in idx], sec)
+            out[idx] = self._pool(enc).cpu().numpy()
         self._cache = (key, out)
         return out
 
@@ -161,7 +188,7 @@ class ClaimModel:
             if targets is None:
                 raise InputError("stance needs a target per claim")
             uniq = sorted(set(targets))
-            vecs = self.net.pool(self._encode(uniq))
+            vecs = self._pool(self._encode(uniq)).to(self.device)
             t = vecs[[uniq.index(x) for x in targets]]
         return torch.softmax(self.net.logits(u, t)[task], -1).cpu().numpy()
 
@@ -180,6 +207,7 @@ class ClaimModel:
         from sklearn.metrics import f1_score
 
         c = self.config
+        self.runner = None  # trained in torch; use_backend again after fitting
         y = {
             t: torch.tensor([self.labels[t].index(r.labels[t]) for r in train])
             for t in self.labels

@@ -134,6 +134,7 @@ class TokenTagger:
         ends exactly where an uninterrupted run would on CPU (same batches, dropout and
         weights). The caller removes the folder once the run's results are written."""
         c = self.config
+        self.runner = self.model  # trained in torch; use_backend again after fitting
         torch.manual_seed(self.seed)
         rng = random.Random(self.seed)
         enc = self._encode(texts)
@@ -264,16 +265,25 @@ class TokenTagger:
                 out[i] = decode(tags[row][:n], enc["offset_mapping"][i])
         return out
 
-    def use_onnx(self) -> None:
-        """Predict with ONNX Runtime on CPU (same tags, about twice as fast); the model is
-        exported once into the cache (`learning.onnx_backend`). No change on a GPU."""
-        if self.device.type != "cpu" or hasattr(self.model, "peft_config"):
+    def use_backend(self, backend: str) -> None:
+        """Predict with torch, or ONNX Runtime on CPU ("onnx": the same tags, about twice as
+        fast; "onnx_int8": int8 weights), the model (a LoRA one merged) exported into the
+        cache once (`learning.onnx_backend`). Torch on a GPU or when the cache cannot be
+        written."""
+        from framing.learning.fast import check_backend
+
+        check_backend(backend)
+        self.runner = self.model
+        if backend == "torch" or self.device.type != "cpu":
             return
         from framing.learning.onnx_backend import onnx_runner
 
         self.model.eval()
         uses_types = "token_type_ids" in self.tokenizer.model_input_names
-        self.runner = onnx_runner(self.model, uses_types, "logits") or self.model
+        self.runner = onnx_runner(self.model, uses_types, "logits", backend) or self.model
+
+    def use_onnx(self) -> None:
+        self.use_backend("onnx")
 
     def save(self, path: Path) -> None:
         path = Path(path)

@@ -6,6 +6,7 @@ Only composes the stage modules; each row is the JSONL object `scripts/infer.py`
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,15 @@ from framing.core.compose import compose
 from framing.core.errors import InputError, one_line
 from framing.data.claims import context_of
 from framing.data.corpus import DEFAULT_TARGET
+from framing.learning.fast import check_backend
 from framing.pipeline.article import Attribution, Claim, Document
 from framing.pipeline.attribution import attribute
-from framing.pipeline.claims import load_nlp, split_claims
-from framing.pipeline.heads import Head, load_heads, onnx_encoders, predict
-from framing.pipeline.merge import content_span
+from framing.pipeline.batch import BatchNLP, BatchTagger
+from framing.pipeline.claims import claim_sentences, load_nlp, split_claims
+from framing.pipeline.heads import Head, load_heads, load_tagger, predict
+from framing.pipeline.rows import claim_row
 from framing.pipeline.segment import segment
-from framing.pipeline.tagged import COVERS, learned_attribution, load_span_tagger
+from framing.pipeline.tagged import COVERS, learned_attribution
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ ATTRIBUTION_MODES = ("rules", "learned", "combined")
 # by the rules' reading of the article; or rules first, then the tagger.
 TAGGER_MODES = ("tagger", "rules_tagger")
 HEAD_TASKS = ("framing", "stance", "attribution", "source_type")
+INT8_KINDS = ("claims", "tagger", "encoder")  # the claim model, span tagger, frozen encoder
 
 
 @dataclass
@@ -45,6 +49,9 @@ class PipelineConfig:
     backend: str = (
         "onnx"  # onnx (ONNX Runtime on CPU for the encoders: same labels, faster) | torch
     )
+    # with backend=onnx, the models run int8 (dynamic quantization): the kinds whose labels
+    # agree with torch on >= 99% of the corpus test claims (docs/performance.md)
+    int8: list[str] = field(default_factory=lambda: ["tagger"])
     # frame, stance and attribution from one fine-tuned claim model reading each claim in
     # context: the shipped one (default, when present), a task=claims run folder, or null for
     # the frozen-encoder heads
@@ -64,8 +71,9 @@ class PipelineConfig:
                 "span_tagger=<polnear_tagger run folder> (python scripts/train.py "
                 "experiment=polnear_tagger)"
             )
-        if self.backend not in ("onnx", "torch"):
-            raise InputError(f"backend={self.backend!r}; expected onnx or torch")
+        check_backend(self.backend)
+        if any(k not in INT8_KINDS for k in self.int8):
+            raise InputError(f"int8={list(self.int8)}; expected kinds of {list(INT8_KINDS)}")
         if self.tagger_cover not in COVERS:
             raise InputError(f"tagger_cover={self.tagger_cover!r}; expected one of {list(COVERS)}")
         if not self.targets or any(not t.strip() for t in self.targets):
@@ -116,23 +124,26 @@ class Pipeline:
         """`all_modes`: also load the span tagger when `cfg.attribution` does not use it (to
         score every mode)."""
         self.cfg = cfg
+        self.stage_seconds: dict[str, float] = {}  # analyze_many's time in its model calls
         self.nlp = load_nlp()
+        # the learned attribution heads only where a mode that reads them may run
+        learned = all_modes or cfg.attribution in ("learned", "combined")
+        tasks = HEAD_TASKS if learned else ("framing", "stance")
+        self.backends = model_backends(cfg)
         self.heads: dict[str, Head] = load_heads(
-            cfg.model_dir, cfg.device, HEAD_TASKS, cfg.claim_model
+            cfg.model_dir, cfg.device, tasks, cfg.claim_model, backend=self.backends
         )
         check_schema(self.heads, cfg.schema)
-        if cfg.backend == "onnx":
-            for task, encoder in onnx_encoders(self.heads).items():
-                self.heads[task].model.encoder = encoder
         wanted = cfg.span_tagger and (all_modes or cfg.attribution in TAGGER_MODES)
-        self.tagger = (
-            load_span_tagger(cfg.span_tagger, cfg.device, cfg.backend) if wanted else None
-        )
+        tagger_backend = self.backends["tagger"]
+        self.tagger = load_tagger(cfg.span_tagger, cfg.device, tagger_backend) if wanted else None
 
     @property
     def modes(self) -> tuple[str, ...]:
         """Attribution modes this pipeline can run (tagger modes only with a span tagger)."""
-        return ATTRIBUTION_MODES + (TAGGER_MODES if self.tagger is not None else ())
+        learned = all(t in self.heads for t in ("attribution", "source_type"))
+        modes = ATTRIBUTION_MODES if learned else ("rules",)
+        return modes + (TAGGER_MODES if self.tagger is not None else ())
 
     def attributions(
         self, claims: list[Claim], text: str, probs: dict, mode: str
@@ -184,24 +195,106 @@ class Pipeline:
         }
 
     def analyze_many(self, docs: list[Document]) -> list[list[dict] | InputError]:
-        """`analyze` of each document; an InputError in place of one that has no claims."""
+        """Claim rows of each document (an InputError in place of one with no claims), the
+        batch's spaCy parses, tagger predictions and head passes each made in one call."""
+        nlp, tagger = self.nlp, self.tagger
+        self.nlp = BatchNLP(nlp)
+        self.tagger = BatchTagger(tagger) if tagger is not None else None
+        try:
+            return self._analyze_batch(docs)
+        finally:
+            self.nlp, self.tagger = nlp, tagger
+
+    def _analyze_batch(self, docs: list[Document]) -> list[list[dict] | InputError]:
+        mode, targets, clock = self.cfg.attribution, self.cfg.targets, self._clock
+        segs = [segment(d.text) for d in docs]
+        bodies = [
+            d.text[s.start : s.end] for d, ss in zip(docs, segs) for s in ss if s.kind == "body"
+        ]
+        clock("spacy", lambda: self.nlp.docs.prefetch(bodies))
+        claims = [
+            split_claims(d.text, ss, self.nlp, self.cfg.include_headline)
+            for d, ss in zip(docs, segs)
+        ]
+        units = [t for d, c in zip(docs, claims) for t in unit_texts(c, d.text)]
+        clock("spacy", lambda: self.nlp.docs.prefetch(units))
+        if mode in TAGGER_MODES:
+            clock("tagger", lambda: self.tagger.spans.prefetch(units))
+        else:
+            claims = [attribute(c, d.text, self.nlp) if c else c for d, c in zip(docs, claims)]
+        given = [
+            self.attributions(c, d.text, {}, mode) if mode in TAGGER_MODES and c else
+            [x.attribution for x in c]
+            for d, c in zip(docs, claims)
+        ]  # fmt: skip
+        contexts = [
+            claim_contexts(c, g, headline_of(d.text)) for d, c, g in zip(docs, claims, given)
+        ]
+        texts = [x.text for c in claims for x in c]
+        flat = [x for c in contexts for x in c]
+        probs = clock("heads", lambda: predict(self.row_heads, texts, targets, flat))
         out: list[list[dict] | InputError] = []
-        for doc in docs:
-            try:
-                out.append(self.analyze(doc))
-            except InputError as e:
-                out.append(e)
+        pos = 0
+        for doc, c, g in zip(docs, claims, given):
+            if not c:
+                out.append(InputError("no claims found: the text has no body sentences"))
+                continue
+            mine = {k: v[pos : pos + len(c)] for k, v in probs.items()}
+            pos += len(c)
+            atts = (
+                g
+                if mode in (*TAGGER_MODES, "rules")
+                else self.attributions(c, doc.text, mine, mode)
+            )
+            out.append(
+                [
+                    claim_row(doc.id, x, a, mine, k, targets)
+                    for k, (x, a) in enumerate(zip(c, atts))
+                ]
+            )
         return out
 
+    def _clock(self, stage: str, work):
+        """`work()`, its seconds added to `stage_seconds[stage]`."""
+        start = time.perf_counter()
+        result = work()
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + (
+            time.perf_counter() - start
+        )
+        return result
+
+    @property
+    def row_heads(self) -> dict[str, Head]:
+        """The heads the rows need: frame and stance, and in the learned modes attribution and
+        source type."""
+        learned = self.cfg.attribution in ("learned", "combined")
+        return {t: h for t, h in self.heads.items() if learned or t in ("framing", "stance")}
+
     def analyze(self, doc: Document) -> list[dict]:
-        claims = self.claims(doc, rules=self.cfg.attribution not in TAGGER_MODES)
-        if not claims:
-            raise InputError("no claims found: the text has no body sentences")
-        probs, atts = self.predict(claims, doc.text, self.cfg.targets)
-        return [
-            claim_row(doc.id, claim, att, probs, k, self.cfg.targets)
-            for k, (claim, att) in enumerate(zip(claims, atts))
-        ]
+        """The claim rows of one document; InputError when it has no claims."""
+        rows = self.analyze_many([doc])[0]
+        if isinstance(rows, InputError):
+            raise rows
+        return rows
+
+
+def unit_texts(claims: list[Claim], text: str) -> list[str]:
+    """The sentence texts the attribution stages read for `claims` (`claim_sentences`)."""
+    ordered = sorted(claims, key=lambda c: c.start)
+    return [text[ordered[u[0]].start : ordered[u[-1]].end] for u in claim_sentences(ordered, text)]
+
+
+def model_backends(cfg: PipelineConfig) -> dict[str, str]:
+    """The backend of each kind of model: `cfg.backend`, int8 for the kinds in `cfg.int8`
+    when it is onnx.
+
+    >>> model_backends(PipelineConfig(backend="onnx", int8=["tagger"]))["tagger"]
+    'onnx_int8'
+    """
+    return {
+        kind: "onnx_int8" if cfg.backend == "onnx" and kind in cfg.int8 else cfg.backend
+        for kind in INT8_KINDS
+    }
 
 
 def check_schema(heads: dict[str, Head], schema: Any) -> None:
@@ -275,55 +368,6 @@ def resolve_attribution(
         source_type=rules.source_type if rules.source_type else _top(kinds),
         cue=rules.cue,
     )
-
-
-def claim_row(
-    article_id: str,
-    claim: Claim,
-    att: Attribution,
-    probs: dict[str, list[dict[str, float]]],
-    k: int,
-    targets: list[str],
-) -> dict:
-    """The output object of one claim (keys fixed by issue #3, plus spans and extra targets)."""
-    frame_p, stance_p = probs["framing"][k], probs["stance"][k]
-    row = {
-        "article_id": article_id,
-        "claim_id": claim.id,
-        "text": claim.text,
-        "start": claim.start,
-        "end": claim.end,
-        "kind": claim.kind,
-        "attributed": att.attributed,
-        "implicit": att.implicit,
-        "source": att.source if att.attributed else None,
-        "source_type": att.source_type if att.attributed else None,
-        "cue": att.cue.text if att.attributed and att.cue else None,
-        "stance": _top(stance_p),
-        "stance_probs": _rounded(stance_p),
-        "frame": _top(frame_p),
-        "frame_probs": _rounded(frame_p),
-        "source_span": _span(att.source_span) if att.attributed else None,
-        "cue_span": _span(att.cue) if att.attributed else None,
-        "channel": att.channel.text if att.attributed and att.channel else None,
-        "channel_span": _span(att.channel) if att.attributed else None,
-        "content_span": _span(content_span(claim.start, claim.text, att)),
-        "target": targets[0],
-    }
-    if len(targets) > 1:
-        per_target = {t: probs[f"stance@{t}"][k] for t in targets}
-        row["stances"] = {
-            t: {"stance": _top(p), "probs": _rounded(p)} for t, p in per_target.items()
-        }
-    return row
-
-
-def _rounded(p: dict[str, float]) -> dict[str, float]:
-    return {k: round(v, 4) for k, v in p.items()}
-
-
-def _span(span) -> list[int] | None:
-    return None if span is None else [span.start, span.end]
 
 
 def compose_infer_config(overrides: list[str]) -> InferConfig:

@@ -104,7 +104,9 @@ def infer(
         if cfg.out:
             skipped = len(inputs) - sink.articles - failed
             print(
-                f"wrote {sink.claims} claims of {sink.articles} articles to {cfg.out}"
+                f"wrote {sink.claims} claims of {sink.articles} article"
+                + ("" if sink.articles == 1 else "s")
+                + f" to {cfg.out}"
                 + (f" ({skipped} already there)" if skipped else ""),
                 file=stderr,
             )

@@ -123,7 +123,7 @@ def _lead_paragraph(line: str, words: list[str]) -> bool:
 def several_sentences(line: str) -> bool:
     """Does the line hold two sentences or more (not a headline: a pasted paragraph)?
 
-    >>> several_sentences("Sen. Warren asks U.S. Fed chief to go."), several_sentences("A b. C d.")
+    >>> several_sentences("Sen. Warren asks U.S. Fed chief to go."), several_sentences("Ships sail. Critics object.")
     (False, True)
     """
     for m in _SENTENCE_END.finditer(line):

@@ -4,12 +4,15 @@ them, with its Source and Cue spans; and loading a tagger from a recorded run.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from framing.core.errors import InputError
 from framing.data.polnear import word_range, words
-from framing.learning.tagger import META_FILE, TokenTagger
 from framing.pipeline.article import Attribution, Claim, Span
 from framing.pipeline.claims import claim_sentences
+
+if TYPE_CHECKING:
+    from framing.learning.tagger import TokenTagger
 
 # The shipped attribution tagger (span_tagger=default): scripts/make_default_model.py --attribution
 DEFAULT_TAGGER = Path(__file__).resolve().parents[1] / "default_model" / "attribution_spans"
@@ -72,6 +75,8 @@ def load_span_tagger(path: str, device: str, backend: str = "torch"):
 
 
 def _load(path: str, device: str) -> TokenTagger:
+    from framing.learning.tagger import META_FILE, TokenTagger
+
     if path == "default":
         if not (DEFAULT_TAGGER / "model" / META_FILE).is_file():
             raise InputError(
