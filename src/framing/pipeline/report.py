@@ -7,10 +7,12 @@ import os
 import shutil
 from collections import Counter
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from framing.core.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
 NESTED = (
@@ -30,6 +32,8 @@ def to_jsonl(rows: list[dict]) -> str:
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:
     """Flat table: nested fields (probabilities, spans) as JSON strings."""
+    import pandas as pd  # not at import: a one-article run does not need it
+
     flat = [
         {
             k: json.dumps(v, ensure_ascii=False) if k in NESTED and v is not None else v
