@@ -124,7 +124,8 @@ def session(path: Path, threads: int = 0):
             "backend=onnx needs onnxruntime (pip install onnxruntime), or use backend=torch"
         ) from None
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
+    # a Ray replica is given its share of the cores in OMP_NUM_THREADS
+    options.intra_op_num_threads = threads or int(os.environ.get("OMP_NUM_THREADS") or 0)
     options.log_severity_level = 3
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 

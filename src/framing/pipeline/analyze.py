@@ -49,9 +49,10 @@ class PipelineConfig:
     backend: str = (
         "onnx"  # onnx (ONNX Runtime on CPU for the encoders: same labels, faster) | torch
     )
-    # with backend=onnx, the models run int8 (dynamic quantization): the kinds whose labels
-    # agree with torch on >= 99% of the corpus test claims (docs/performance.md)
-    int8: list[str] = field(default_factory=lambda: ["tagger"])
+    # with backend=onnx, these kinds of model run int8 (dynamic quantization): faster, but
+    # labels then depend on which claims share a batch (activation scales are per batch), so
+    # none by default (docs/performance.md)
+    int8: list[str] = field(default_factory=list)
     # frame, stance and attribution from one fine-tuned claim model reading each claim in
     # context: the shipped one (default, when present), a task=claims run folder, or null for
     # the frozen-encoder heads
@@ -290,6 +291,8 @@ def model_backends(cfg: PipelineConfig) -> dict[str, str]:
 
     >>> model_backends(PipelineConfig(backend="onnx", int8=["tagger"]))["tagger"]
     'onnx_int8'
+    >>> model_backends(PipelineConfig(backend="onnx"))["tagger"]
+    'onnx'
     """
     return {
         kind: "onnx_int8" if cfg.backend == "onnx" and kind in cfg.int8 else cfg.backend
