@@ -26,7 +26,7 @@ def metrics() -> dict:
             "bare_encoder_claims_per_s": {"torch": 50.0, "onnx_int8": 150.0},
             "pipeline_vs_bare_encoder": 0.8,
             "int8_encoder_vs_torch": 3.0,
-            "agreement_vs_torch": {"default": agree},
+            "agreement_vs_torch": {"default": agree, "onnx_int8": agree},
         },
         "cold": {"bare_import_s": 2.0, "cold_article_s": 4.0, "cold_vs_bare_import": 2.0},
     }
