@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -85,7 +86,10 @@ def test_table_stdin_and_files(article: Path, heads_arg: str, tmp_path: Path) ->
         assert res.returncode == 0 and res.stdout == b""
         df = pd.read_csv(dest) if suffix == "csv" else pd.read_parquet(dest)
         assert list(df.columns[: len(KEYS)]) == KEYS and len(df) == 2
-        assert json.loads(summary.read_text())["drill"]["claims"] == 2
+        written = json.loads(summary.read_text())
+        assert written["articles"]["drill"]["claims"] == 2
+        assert written["provenance"]["settings"]["attribution"] == "rules_tagger"
+        assert written["provenance"]["git"]["commit"]
 
 
 def test_a_bad_file_among_many(article: Path, heads_arg: str, tmp_path: Path) -> None:
@@ -220,3 +224,47 @@ def test_evaluate_script_records_a_run(
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     run = Path(res.stdout.decode().strip().splitlines()[-1])
     assert (run / "metrics.json").is_file() and run.parent.name == "evaluate_pipeline"
+
+
+def test_metadata_from_manifest_page_and_folder(heads_arg: str, tmp_path: Path) -> None:
+    """Every row carries path, title, outlet, date, author: a manifest's columns first, then
+    what an HTML page says, then the headline and the parent folder's name; a page's cookie
+    banner, related links and footer give no claim."""
+    from test_ingest import BANNERED
+
+    outlet = tmp_path / "eastport_herald"
+    outlet.mkdir()
+    (outlet / "drill.txt").write_text(ARTICLE, encoding="utf-8")
+    (outlet / "page.html").write_text(BANNERED, encoding="utf-8")
+    res = infer(str(outlet), "format=jsonl", heads_arg)
+    assert res.returncode == 0, res.stderr.decode()
+    rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    by_id = {r["article_id"]: r for r in rows}
+    assert (by_id["drill"]["outlet"], by_id["drill"]["title"]) == (
+        "eastport_herald",
+        "Navies wrap up drill near Eastport",
+    )
+    page = [r for r in rows if r["article_id"] == "page"]
+    assert [r["text"][:12] for r in page] == ["The two navi", "Critics said"]  # no banner, footer
+    assert (page[0]["outlet"], page[0]["date"], page[0]["author"]) == (
+        "Eastport Times",
+        "2023-04-17",
+        "Ada Quill",
+    )
+    manifest = tmp_path / "meta.csv"
+    manifest.write_text("path,outlet,country\neastport_herald/drill.txt,Herald,Eastland\n")
+    res = infer(str(outlet / "drill.txt"), "format=jsonl", heads_arg, f"manifest={manifest}")
+    rows = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    assert {(r["outlet"], r["country"]) for r in rows} == {("Herald", "Eastland")}
+    manifest.write_text("path,outlet\neastport_herald/gone.txt,Herald\n")
+    res = infer(str(outlet / "drill.txt"), heads_arg, f"manifest={manifest}")
+    err = res.stderr.decode().strip().splitlines()
+    assert res.returncode == 2 and len(err) == 1 and "names eastport_herald/gone.txt" in err[0]
+
+
+def test_table_shows_probabilities_targets_and_unnamed_share(heads_arg: str) -> None:
+    res = infer("-", heads_arg, "targets=[drills,alliances]", stdin=ARTICLE.encode())
+    out = res.stdout.decode()
+    assert res.returncode == 0 and "stance toward alliances" in out
+    assert "unnamed sources 50%" in out and "? = probability under 0.6" in out
+    assert re.search(r"(favor|against|neutral)[ ?]\.\d\d", out)

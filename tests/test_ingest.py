@@ -73,9 +73,8 @@ PAGE_TEXT = (
     "A ship in port. Photo: Harbor Wire\n\n"
     "Next steps\n\n"
     "Talks resume in May.\n\n"
-    "Both sides agreed.\n\n"
-    "All rights reserved\n"
-)
+    "Both sides agreed.\n"
+)  # the footer is not the article's (trafilatura's main text)
 
 
 def test_html_extracts_article_text(tmp_path: Path) -> None:
@@ -83,6 +82,33 @@ def test_html_extracts_article_text(tmp_path: Path) -> None:
     assert doc.text == PAGE_TEXT
     assert doc.meta["format"] == "html"
     assert doc.id == "page"
+
+
+BANNERED = """<html><head><title>Navies end drill | Eastport Times</title>
+<meta property="og:site_name" content="Eastport Times"><meta name="author" content="Ada Quill">
+<meta property="article:published_time" content="2023-04-17T08:00:00Z"></head><body>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies.</div>
+<article><h1>Navies end drill near Eastport</h1>
+<p>The two navies ended a five-day drill on Friday, the defence ministry said.</p>
+<p>Critics said the drill was a dangerous show of force aimed at the region.</p></article>
+<aside><a href="/more">Related: Ships return to port</a></aside>
+<footer><p>Sign up for our newsletter</p><p>Terms of use | Privacy policy</p></footer>
+</body></html>"""
+
+
+def test_html_drops_banners_and_footers_and_keeps_metadata(tmp_path: Path) -> None:
+    doc = read_document(write(tmp_path, "drill.html", BANNERED))
+    assert doc.text.split("\n\n") == [
+        "Navies end drill near Eastport",
+        "The two navies ended a five-day drill on Friday, the defence ministry said.",
+        "Critics said the drill was a dangerous show of force aimed at the region.\n",
+    ]
+    assert {k: doc.meta[k] for k in ("title", "outlet", "date", "author")} == {
+        "title": "Navies end drill near Eastport",
+        "outlet": "Eastport Times",
+        "date": "2023-04-17",
+        "author": "Ada Quill",
+    }
 
 
 def test_html_title_is_the_headline_without_h1() -> None:

@@ -92,6 +92,7 @@ class InferConfig(PipelineConfig):
     workers: int = 2  # engine=ray: pipeline replicas (actors)
     articles_per_batch: int = 16  # articles analysed together (spaCy and encoder batches)
     part_rows: int = 5000  # out=*.parquet: rows per part file (written at least once a minute)
+    manifest: str | None = None  # CSV/JSONL: path -> outlet, date, ... (columns added to rows)
 
     def __post_init__(self) -> None:
         super().__post_init__()

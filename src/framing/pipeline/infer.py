@@ -11,14 +11,16 @@ from dataclasses import asdict
 from typing import TextIO
 
 from framing.core.errors import InputError
-from framing.pipeline.analyze import InferConfig
+from framing.pipeline.analyze import TAGGER_MODES, InferConfig, headline_of
 from framing.pipeline.article import Document
 from framing.pipeline.ingest import IngestError, list_inputs, read_input
+from framing.pipeline.metadata import load_manifest, provenance, row_metadata
 from framing.pipeline.report import summarize, to_jsonl, to_table
+from framing.pipeline.rows import ROW_KEYS
 from framing.pipeline.stream import RowWriter, content_key, write_summaries
 
 # settings that do not change a row: where and how rows go, which machine computes them
-NOT_IN_ROWS = (
+NOT_IN_ROWS = (  # manifest stays in: its columns are in the rows
     *("out", "summary", "format", "device", "engine", "workers", "articles_per_batch"),
     "part_rows",
 )
@@ -73,8 +75,12 @@ def infer(
             raise InputError("no input: give article files, folders or - for stdin")
         if cfg.engine == "ray" and "-" in paths:
             raise InputError("engine=ray reads files: save stdin to a file, or use engine=local")
+        settings = row_settings(cfg)
+        tagger = cfg.span_tagger if cfg.attribution in TAGGER_MODES else None
+        made_by = provenance(settings, cfg.model_dir, cfg.claim_model, tagger)
+        table = load_manifest(cfg.manifest, ROW_KEYS) if cfg.manifest else {}
         if cfg.out:
-            sink = RowWriter(cfg.out, cfg.out_format, row_settings(cfg), cfg.part_rows)
+            sink = RowWriter(cfg.out, cfg.out_format, settings, cfg.part_rows, made_by)
         else:
             sink = StdoutRows(cfg.format, stdout)
         inputs = list_inputs(paths)
@@ -93,6 +99,8 @@ def infer(
                 failed += 1
             elif result is not None:  # None: skipped, written by an earlier run
                 doc, rows = result
+                meta = row_metadata(doc, table, headline_of(doc.text))
+                rows = [r | meta for r in rows]
                 sink.add(doc, key, rows, seconds, summarize(rows))
             bar.update(1)
             bar.set_postfix(claims=sink.claims, refresh=False)
@@ -111,7 +119,7 @@ def infer(
                 file=stderr,
             )
         if cfg.summary:
-            write_summaries(sink.summaries(), cfg.summary)
+            write_summaries(sink.summaries(), cfg.summary, made_by)
     except (InputError, OSError) as e:
         bar.close()
         print(f"error: {e}", file=stderr)

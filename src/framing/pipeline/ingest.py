@@ -165,7 +165,8 @@ def parse_bytes(data: bytes, doc_id: str, path: str, html: bool | None = None) -
         html = bool(_HTML_SNIFF.match(text[:4096]))
     meta: dict = {"path": path, "format": "html" if html else "text", "encoding": encoding}
     if html:
-        text = html_to_text(text)
+        text, found = article_html(text)
+        meta.update(found)
         if not text.strip():
             raise IngestError(
                 path,
@@ -252,6 +253,47 @@ class _ArticleText(HTMLParser):
             else:
                 self.lines.append(line)
         self._in_title = False
+
+
+def article_html(html: str) -> tuple[str, dict]:
+    """The article of an HTML page and its metadata (title, outlet, date, author; None when
+    unknown). The page's blocks (`html_to_text`: one line each, inline markup joined) are kept
+    where trafilatura counts them as the article's main text, so navigation, footers, cookie
+    banners and related links go; the title leads. Without a main text found, all blocks."""
+    found: dict = dict.fromkeys(("title", "outlet", "date", "author"))
+    try:
+        import trafilatura
+
+        page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except Exception as e:  # noqa: BLE001 - a page trafilatura cannot read: all blocks
+        logger.debug("trafilatura: %s", e)
+        page = None
+    if page is not None:
+        found.update(
+            title=page.title or None,
+            outlet=page.sitename or None,
+            date=page.date or None,
+            author=page.author or None,
+        )
+    lines = [x for x in html_to_text(html).split("\n\n") if x.strip()]
+    main = _plain(page.text or "") if page is not None else ""
+    if main:
+        lines = [
+            x for k, x in enumerate(lines) if _plain(x) in main or k == 0 and _is_title(x, found)
+        ]
+    title = found["title"]
+    if title and (not lines or _plain(lines[0]) != _plain(title)):
+        lines.insert(0, title)
+    found["title"] = found["title"] or (lines[0] if lines else None)
+    return "\n\n".join(x.strip() for x in lines) + "\n" if lines else "", found
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def _is_title(line: str, found: dict) -> bool:
+    return bool(found["title"]) and _plain(found["title"]) in _plain(line)
 
 
 def html_to_text(html: str) -> str:

@@ -59,6 +59,7 @@ def summarize(rows: list[dict]) -> dict:
     return {
         "claims": n,
         "attributed_share": round(sum(r["attributed"] for r in rows) / n, 4),
+        "unnamed_share": round(sum(r["source_type"] == "unnamed" for r in rows) / n, 4),
         "source_type_shares": shares("source_type"),
         "frame_shares": shares("frame"),
         "stance_shares": shares("stance"),
@@ -73,11 +74,23 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+LOW_CONFIDENCE = 0.6  # a label whose probability is under this is marked "?" in the table
+
+
+def _label(label: str, probs: dict[str, float] | None) -> str:
+    """ "threat .91", or "threat?.47" when the model is unsure."""
+    p = (probs or {}).get(label)
+    if p is None:
+        return label
+    return f"{label}{'?' if p < LOW_CONFIDENCE else ' '}{p:.2f}".replace("0.", ".", 1)
+
+
 def to_table(article_id: str, rows: list[dict], width: int | None = None) -> str:
-    """One line per claim: number, attribution, stance, frame, then the claim text."""
+    """One line per claim: number, attribution, stance and frame with their probability ("?"
+    under LOW_CONFIDENCE), the claim text; a line per further target; then the summary."""
     width = width or shutil.get_terminal_size((120, 20)).columns
     lines = [f"== {article_id}: {len(rows)} claims =="]
-    head = f"{'#':>4}  {'source (type) / cue':<38} {'stance':<8} {'frame':<22} claim"
+    head = f"{'#':>4}  {'source (type) / cue':<38} {'stance':<13} {'frame':<27} claim"
     lines.append(head)
     text_width = max(20, width - len(head) + len("claim"))
     for r in rows:
@@ -86,16 +99,23 @@ def to_table(article_id: str, rows: list[dict], width: int | None = None) -> str
             who += f" / {r['cue']}" if r["cue"] else " / implicit" if r["implicit"] else ""
         else:
             who = "- own voice"
+        stance = _label(r["stance"], r.get("stance_probs"))
+        frame = _label(r["frame"], r.get("frame_probs"))
         lines.append(
-            f"{r['claim_id']:>4}  {_clip(who, 38):<38} {r['stance']:<8} {r['frame']:<22} "
+            f"{r['claim_id']:>4}  {_clip(who, 38):<38} {stance:<13} {frame:<27} "
             + _clip(r["text"], text_width)
         )
+        for target, v in list((r.get("stances") or {}).items())[1:]:
+            toward = "stance toward " + _clip(target, 24)
+            lines.append(f"{'':>4}  {toward:<38} {_label(v['stance'], v['probs'])}")
     s = summarize(rows)
     lines.append(
-        f"attributed {100 * s['attributed_share']:.0f}%; frames "
+        f"attributed {100 * s['attributed_share']:.0f}% (unnamed sources "
+        f"{100 * s['unnamed_share']:.0f}%); frames "
         + ", ".join(f"{k} {100 * v:.0f}%" for k, v in s["frame_shares"].items())
         + "; stance "
         + ", ".join(f"{k} {100 * v:.0f}%" for k, v in s["stance_shares"].items())
+        + f"; ? = probability under {LOW_CONFIDENCE}"
     )
     top = ", ".join(f"{x['source']} ({x['claims']})" for x in s["sources"][:8])
     lines.append(f"sources: {top or 'none'}")

@@ -5,6 +5,13 @@ from __future__ import annotations
 from framing.pipeline.article import Attribution, Claim
 from framing.pipeline.merge import content_span
 
+# the fields of every claim row (before the article's metadata columns)
+ROW_KEYS = (
+    *("article_id", "claim_id", "text", "start", "end", "kind", "attributed", "implicit"),
+    *("source", "source_type", "cue", "stance", "stance_probs", "frame", "frame_probs"),
+    *("source_span", "cue_span", "channel", "channel_span", "content_span", "target", "stances"),
+)
+
 
 def _top(p: dict[str, float]) -> str:
     return max(p, key=p.get)

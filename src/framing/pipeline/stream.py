@@ -75,9 +75,15 @@ class RowWriter:
     (parquet parts wait for PART_ROWS rows or PART_SECONDS); `close` commits the rest."""
 
     def __init__(
-        self, out: str | Path, fmt: str, settings: dict, part_rows: int = PART_ROWS
+        self,
+        out: str | Path,
+        fmt: str,
+        settings: dict,
+        part_rows: int = PART_ROWS,
+        provenance: dict | None = None,
     ) -> None:
         self.out, self.fmt, self.part_rows = Path(out), fmt, part_rows
+        self.provenance = provenance  # recorded at every start (package, commit, models)
         self.manifest = manifest_path(self.out)
         if not self.out.parent.is_dir():
             raise InputError(f"out={out}: folder {self.out.parent} does not exist; create it")
@@ -117,7 +123,8 @@ class RowWriter:
             self._append_manifest([header])
             if self.fmt == "parquet":
                 self.out.mkdir()
-        self._append_manifest([{"event": "start", "time": _now(), "skip": len(self.done)}])
+        start = {"event": "start", "time": _now(), "skip": len(self.done)}
+        self._append_manifest([start | {"provenance": self.provenance}])
 
     # ------------------------------------------------------------------ reopening
 
@@ -290,16 +297,20 @@ def _typed(row: dict, columns: list[str]) -> dict:
     return out
 
 
-def write_summaries(pairs: Iterator[tuple[str, dict]], path: str | Path) -> None:
-    """{article id: summary} as JSON, written entry by entry via a temporary file."""
+def write_summaries(
+    pairs: Iterator[tuple[str, dict]], path: str | Path, provenance: dict | None = None
+) -> None:
+    """{"provenance": ..., "articles": {article id: summary}} as JSON, written entry by entry
+    via a temporary file."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
-        f.write("{")
+        made_by = json.dumps(provenance, ensure_ascii=False)
+        f.write('{"provenance": ' + made_by + ',\n"articles": {')
         for k, (article_id, summary) in enumerate(pairs):
             f.write(("," if k else "") + "\n " + json.dumps(article_id, ensure_ascii=False))
             f.write(": " + json.dumps(summary, ensure_ascii=False))
-        f.write("\n}\n")
+        f.write("\n}}\n")
     os.replace(tmp, path)
 
 
