@@ -266,3 +266,16 @@ def test_label_counts_and_frames_by_speaker(tmp_path: Path) -> None:
     assert "| threat | 1 | 0 | 0 | 1 |" in text  # body sentences per split
     assert "| threat | 100.0 | 0.0 | 0.0 | 0.0 | 0.0 |" in text  # the outlet's one claim
     assert "| neutral_report | 0.0 | 0.0 | 0.0 | 0.0 | 100.0 |" in text  # the unnamed envoy
+
+
+@pytest.mark.skipif(not (default_root() / "ukraine_news_bias").is_dir(), reason="no data root")
+def test_every_real_article_yields_claims(nlp) -> None:
+    """The 90 real articles as infer.py reads their text (headline line, then the body): each
+    gives claims, the headline-only and unpunctuated ones too (issue #11)."""
+    from framing.pipeline.claims import split_claims
+    from framing.pipeline.segment import segment
+
+    real, _ = load_real(default_root() / "ukraine_news_bias", REPO_LABELS)
+    articles = [a for split in real.values() for a in split]
+    empty = [a.article_id for a in articles if not split_claims(a.text, segment(a.text), nlp)]
+    assert len(articles) == 90 and empty == []
