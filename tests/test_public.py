@@ -552,7 +552,7 @@ def test_gvfc_cross_validated_run_and_compare(data_root: Path, tmp_path: Path) -
     cells = [c.strip() for c in lines[2].strip("|").split("|")]
     assert cells[:2] == ["framing", "tfidf_logreg"] and cells[3] == "gvfc"
     assert cells[6] == "–"
-    assert cells[7] == f"{100 * test['macro_f1']:.1f} ± 0.0"
+    assert cells[7] == f"{100 * test['macro_f1']:.1f} (n=1)"
 
 
 # ------------------------------------------------------------------------ malformed rows

@@ -125,6 +125,8 @@ def test_compare_script_on_the_sweep(sweep, tmp_path: Path) -> None:
 def test_compare_script_paired(sweep) -> None:
     r = run("compare.py", "--paired", *sweep.runs, "--n-boot", "200")
     assert r.rc == 0, r.err
+    assert "A - B = 0.0 points" in r.out and "no evidence of a difference" in r.out
+    r = run("compare.py", "--paired", *sweep.runs, "--n-boot", "200", "--json")
     result = json.loads(r.out)
     assert result["run_a"] == str(sweep.runs[0]) and result["run_b"] == str(sweep.runs[1])
     assert (result["delta_macro_f1"], result["p_value"], result["n_boot"]) == (0.0, 1.0, 200)

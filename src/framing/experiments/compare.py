@@ -1,16 +1,20 @@
-"""Compare recorded runs: group by configuration, aggregate over seeds, test pairs, plot.
+"""Compare recorded runs: group by configuration, aggregate over seeds, tables and a plot with
+bootstrap intervals (`compare_plot`), and paired tests between two runs.
 
 Reads only run folders (metrics.json, config.yaml, predictions.jsonl), never folder names.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from framing.core.errors import InputError
+from framing.experiments.compare_plot import data_labels, plot
 from framing.runs import records
 from framing.runs.metrics import paired_bootstrap
 from framing.runs.records import config_id
@@ -75,18 +79,38 @@ def filter_runs(
     return df
 
 
+def select_runs(df: pd.DataFrame, root: Path, **filters: str | None) -> pd.DataFrame:
+    """`filter_runs`, refusing a filter value no run under `root` has (with those it has) and
+    filters that leave nothing together."""
+    if df.empty:
+        raise InputError("no complete runs to compare")
+    for col, value in filters.items():
+        if value is not None and value not in set(df[col]):
+            found = ", ".join(sorted(set(df[col])))
+            raise InputError(f"no run under {root} has {col}={value} (found: {found})")
+    out = filter_runs(df, **filters)
+    if out.empty:
+        raise InputError(f"no run under {root} has {_describe(filters, ', ')} together")
+    return out
+
+
+def _describe(filters: dict, sep: str) -> str:
+    return sep.join(f"{k}={v}" for k, v in filters.items() if v is not None)
+
+
 GROUP_KEYS = ["task", "family", "data", "data_fingerprint", "schema", "config_id"]
 
 
 def summarize(df: pd.DataFrame) -> pd.DataFrame:
-    """Mean and sd over seeds per configuration (sd is 0 for a single run)."""
+    """Mean and sample sd over seeds per configuration (sd is NaN for a single run: no spread
+    to show), and the mean of the runs' bootstrap 95% intervals of test macro-F1."""
     if df.empty:
         raise InputError("no complete runs to compare")
     scores = {}
     for col in metric_columns(df):
         scores[f"{col}_mean"] = (col, "mean")
         scores[f"{col}_sd"] = (col, "std")
-    agg = (
+    return (
         df.groupby(GROUP_KEYS, sort=True)
         .agg(
             name=("name", "first"),
@@ -99,19 +123,24 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    sd_cols = [c for c in agg.columns if c.endswith("_sd")]
-    agg[sd_cols] = agg[sd_cols].fillna(0.0)
-    return agg
 
 
-def _pm(mean: float, sd: float) -> str:
+def _pm(mean: float, sd: float, runs: int) -> str:
+    """Percent, with the sd over seeds where there are several (a single run has none)."""
     if pd.isna(mean):
         return "–"
+    if runs < 2 or pd.isna(sd):
+        return f"{100 * mean:.1f} (n=1)"
     return f"{100 * mean:.1f} ± {100 * sd:.1f}"
 
 
+def _ci(lo: float, hi: float) -> str:
+    return "–" if pd.isna(lo) else f"[{100 * lo:.1f}, {100 * hi:.1f}]"  # span runs have none
+
+
 def to_markdown(summary: pd.DataFrame) -> str:
-    """A paper-ready table, scores in percent (mean ± sd over seeds)."""
+    """A paper-ready table, scores in percent: mean ± sd over seeds ("(n=1)": one run) and the
+    bootstrap 95% interval of test macro-F1 (the mean of the runs' intervals)."""
     head = [
         "task",
         "family",
@@ -125,72 +154,34 @@ def to_markdown(summary: pd.DataFrame) -> str:
         "test macro-F1 95% CI (mean)",
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in summary.itertuples():
+    for r, data in zip(summary.itertuples(), data_labels(summary)):
         cells = [
             r.task,
             r.family,
             r.config_id,
-            r.data,
+            data,
             r.schema,
             str(r.runs),
-            _pm(r.dev_macro_f1_mean, r.dev_macro_f1_sd),
-            _pm(r.test_macro_f1_mean, r.test_macro_f1_sd),
-            _pm(r.test_accuracy_mean, r.test_accuracy_sd),
-            f"[{100 * r.test_ci_lo:.1f}, {100 * r.test_ci_hi:.1f}]",
+            _pm(r.dev_macro_f1_mean, r.dev_macro_f1_sd, r.runs),
+            _pm(r.test_macro_f1_mean, r.test_macro_f1_sd, r.runs),
+            _pm(r.test_accuracy_mean, r.test_accuracy_sd, r.runs),
+            _ci(r.test_ci_lo, r.test_ci_hi),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def plot(summary: pd.DataFrame, path: Path) -> None:
-    """Bar chart of test macro-F1 (mean ± sd) per configuration, one panel per task."""
-    import matplotlib
+def output_stem(
+    task: str | None = None, data: str | None = None, schema: str | None = None
+) -> str:
+    """The file name (without suffix) of a comparison: `compare`, or for a filtered one e.g.
+    `compare-task=stance`, so a filtered comparison never overwrites the full one.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    tasks = list(dict.fromkeys(summary["task"]))
-    fig, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 3.6), squeeze=False)
-    for ax, task in zip(axes[0], tasks):
-        sub = summary[summary["task"] == task]
-        labels = [f"{f}\n{c}" for f, c in zip(sub["family"], sub["config_id"])]
-        ax.bar(
-            range(len(sub)),
-            100 * sub["test_macro_f1_mean"],
-            yerr=100 * sub["test_macro_f1_sd"],
-            capsize=3,
-            color="#4C72B0",
-        )
-        ax.set_xticks(range(len(sub)), labels, rotation=45, ha="right", fontsize=7)
-        ax.set_title(task)
-        ax.set_ylim(0, 100)
-        ax.set_ylabel("test macro-F1 (%)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def paired_test(run_a: Path, run_b: Path, n_boot: int = 10000, seed: int = 0) -> dict:
-    """Paired bootstrap of test macro-F1 between two runs scored on the same test examples."""
-    for run in (run_a, run_b):
-        if records.read_json(Path(run) / "metrics.json").get("task") == "claims":
-            raise InputError(
-                f"{run} is a claim model run (three tasks): --paired compares single-task runs; "
-                "read its per-task intervals in metrics.json"
-            )
-    a, b = records.read_predictions(run_a), records.read_predictions(run_b)
-    if [(r["id"], r["gold"]) for r in a] != [(r["id"], r["gold"]) for r in b]:
-        raise InputError(f"{run_a} and {run_b} were not scored on the same test examples")
-    labels = records.read_json(Path(run_a) / "metrics.json")["labels"]
-    result = paired_bootstrap(
-        [r["gold"] for r in a],
-        [r["predicted"] for r in a],
-        [r["predicted"] for r in b],
-        labels,
-        n_boot,
-        seed,
-    )
-    return {"run_a": str(run_a), "run_b": str(run_b), **result}
+    >>> output_stem(), output_stem("stance", schema="mfc-generic.v1")
+    ('compare', 'compare-task=stance_schema=mfc-generic.v1')
+    """
+    filters = _describe({"task": task, "data": data, "schema": schema}, "_")
+    return "compare" + (f"-{re.sub(r'[^A-Za-z0-9._=+-]', '_', filters)}" if filters else "")
 
 
 def write_comparison(
@@ -200,16 +191,122 @@ def write_comparison(
     data: str | None = None,
     schema: str | None = None,
 ) -> tuple[str, list[Path]]:
-    """Compare the runs under `root` (filtered by task, data, schema): write compare.csv, .md
-    and .png into `out` (default `root`); return the Markdown table and the files written."""
+    """Compare the runs under `root` (filtered by task, data, schema): write `<stem>.csv`, .md
+    and .png into `out` (default `root`), `<stem>` from `output_stem`; return the Markdown
+    table and the files written."""
     if not Path(root).is_dir():
         raise InputError(f"no such folder: {root}")
-    summary = summarize(filter_runs(collect(root), task, data, schema))
+    runs = select_runs(collect(root), Path(root), task=task, data=data, schema=schema)
+    summary = summarize(runs)
     out = Path(out or root)
     out.mkdir(parents=True, exist_ok=True)
     table = to_markdown(summary)
-    files = [out / "compare.csv", out / "compare.md", out / "compare.png"]
+    stem = output_stem(task, data, schema)
+    files = [out / f"{stem}.csv", out / f"{stem}.md", out / f"{stem}.png"]
     summary.to_csv(files[0], index=False)
     files[1].write_text(table, encoding="utf-8")
-    plot(summary, files[2])
+    plot(summary, runs, files[2])
     return table, files
+
+
+# ---------------------------------------------------------------- paired tests between two runs
+
+
+def _training_metrics(run: Path) -> dict:
+    """metrics.json of a complete training run with its test predictions, else one line."""
+    for name in ("metrics.json", "predictions.jsonl"):
+        if not (Path(run) / name).is_file():
+            raise InputError(f"{run}: no {name} (expected a complete training run folder)")
+    m = records.read_json(Path(run) / "metrics.json")
+    if "family" not in m:
+        raise InputError(f"{run}: not a training run (its metrics.json names no model family)")
+    return m
+
+
+def _task_predictions(run: Path, m: dict, task: str | None) -> tuple[str, list, list, list]:
+    """(task, [(id, gold)], predicted, labels) of a run's test rows; a claim model run (task
+    claims) needs `task`, one of the tasks it predicts."""
+    rows = records.read_predictions(run)
+    if m["task"] == "claims":
+        if task not in m["labels"]:
+            raise InputError(
+                f"{run} is a claim model run (tasks {', '.join(m['labels'])}): "
+                f"give one of them to compare (got task={task})"
+            )
+        rows = [r for r in rows if r.get(f"gold_{task}") is not None]
+        pairs = [(r["id"], r[f"gold_{task}"]) for r in rows]
+        return task, pairs, [r[f"pred_{task}"] for r in rows], m["labels"][task]
+    if task not in (None, m["task"]):
+        raise InputError(f"{run} is a {m['task']} run, not {task}")
+    pairs = [(r["id"], r["gold"]) for r in rows]
+    return m["task"], pairs, [r["predicted"] for r in rows], m["labels"]
+
+
+def paired_test(
+    run_a: Path, run_b: Path, n_boot: int = 10000, seed: int = 0, task: str | None = None
+) -> dict:
+    """Paired bootstrap of test macro-F1 (A - B) between two runs scored on the same test
+    examples; `task` picks one task of a claim model run."""
+    ma, mb = _training_metrics(run_a), _training_metrics(run_b)
+    if task is None and ma["task"] == "claims" and mb["task"] != "claims":
+        task = mb["task"]  # a claim model run against a single-task run: that task
+    task_a, pairs_a, pred_a, labels = _task_predictions(run_a, ma, task)
+    task_b, pairs_b, pred_b, _ = _task_predictions(
+        run_b, mb, task_a if mb["task"] == "claims" else task
+    )
+    if task_a != task_b or pairs_a != pairs_b:
+        raise InputError(f"{run_a} and {run_b} were not scored on the same test examples")
+    gold = [g for _, g in pairs_a]
+    result = paired_bootstrap(gold, pred_a, pred_b, labels, n_boot, seed)
+    return {"run_a": str(run_a), "run_b": str(run_b), "task": task_a, **result}
+
+
+def paired_tests(run_a: Path, run_b: Path, n_boot: int = 10000, seed: int = 0) -> list[dict]:
+    """`paired_test` for every task both runs predict: one for single-task runs, one per task
+    (frame, stance, ...) where a claim model run is compared."""
+    tasks = []
+    for run in (run_a, run_b):
+        m = _training_metrics(run)
+        tasks.append(list(m["labels"]) if m["task"] == "claims" else [m["task"]])
+    shared = [t for t in tasks[0] if t in tasks[1]]
+    if not shared:
+        raise InputError(
+            f"{run_a} and {run_b} predict no common task "
+            f"({', '.join(tasks[0])} vs {', '.join(tasks[1])})"
+        )
+    return [paired_test(run_a, run_b, n_boot, seed, task=t) for t in shared]
+
+
+def paired_report(run_a: Path, run_b: Path, n_boot: int = 10000, as_json: bool = False) -> str:
+    """What `compare.py --paired` prints: a `reading` per task, or the results as JSON (one
+    task: its result; claim model runs: a list, one result per task)."""
+    results = paired_tests(run_a, run_b, n_boot)
+    if as_json:
+        return json.dumps(results[0] if len(results) == 1 else results, indent=1)
+    return "\n".join(reading(r) for r in results)
+
+
+def reading(result: dict) -> str:
+    """One line for a reader, e.g. 'framing test macro-F1: A - B = 2.6 points, 95% CI [-6.7,
+    11.5], p = 0.59, n = 227: no evidence of a difference'.
+
+    >>> reading({"task": "x", "delta_macro_f1": -0.05, "ci95": [-0.09, -0.01],
+    ...          "p_value": 0.004, "n": 300})
+    'x test macro-F1: A - B = -5.0 points, 95% CI [-9.0, -1.0], p = 0.004, n = 300: B is better'
+    """
+    lo, hi = (100 * x for x in result["ci95"])
+    if lo > 0 or hi < 0:
+        verdict = "A is better" if result["delta_macro_f1"] > 0 else "B is better"
+    else:
+        verdict = "no evidence of a difference"
+    return (
+        f"{result['task']} test macro-F1: A - B = {100 * result['delta_macro_f1']:.1f} points, "
+        f"95% CI [{lo:.1f}, {hi:.1f}], p {_p(result['p_value'])}, n = {result['n']}: {verdict}"
+    )
+
+
+def _p(p: float) -> str:
+    """'= 0.59', '= 0.0098', '< 0.001' (a bootstrap p-value has no more precision)."""
+    if p < 0.001:
+        return "< 0.001"
+    return f"= {p:.2f}" if p >= 0.1 else f"= {p:.2g}"

