@@ -268,3 +268,14 @@ def test_table_shows_probabilities_targets_and_unnamed_share(heads_arg: str) -> 
     assert res.returncode == 0 and "stance toward alliances" in out
     assert "unnamed sources 50%" in out and "? = probability under 0.6" in out
     assert re.search(r"(favor|against|neutral)[ ?]\.\d\d", out)
+
+
+def test_report_folder_from_infer(heads_arg: str, article: Path, tmp_path: Path) -> None:
+    """report=DIR writes the HTML report of the rows, from memory or read back from out=."""
+    for extra in ([], [f"out={tmp_path / 'rows.jsonl'}"]):
+        report = tmp_path / f"report{len(extra)}"
+        res = infer(str(article), heads_arg, f"report={report}", "format=jsonl", *extra)
+        assert res.returncode == 0, res.stderr.decode()
+        page = (report / "articles" / "drill.html").read_text(encoding="utf-8")
+        assert "the defence ministry" in page and "Critics" in page
+        assert "drill" in (report / "index.html").read_text(encoding="utf-8")

@@ -93,6 +93,8 @@ class InferConfig(PipelineConfig):
     articles_per_batch: int = 16  # articles analysed together (spaCy and encoder batches)
     part_rows: int = 5000  # out=*.parquet: rows per part file (written at least once a minute)
     manifest: str | None = None  # CSV/JSONL: path -> outlet, date, ... (columns added to rows)
+    report: str | None = None  # write the HTML report (article pages and index) into this folder
+    group_by: str = "outlet"  # report=: the metadata field the index groups articles by
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
+from pathlib import Path
 from typing import TextIO
 
 from framing.core.errors import InputError
@@ -22,15 +23,17 @@ from framing.pipeline.stream import RowWriter, content_key, write_summaries
 # settings that do not change a row: where and how rows go, which machine computes them
 NOT_IN_ROWS = (  # manifest stays in: its columns are in the rows
     *("out", "summary", "format", "device", "engine", "workers", "articles_per_batch"),
-    "part_rows",
+    *("part_rows", "report", "group_by"),
 )
 
 
 class StdoutRows:
     """Rows of each article printed as it finishes (a table or JSONL); summaries kept."""
 
-    def __init__(self, fmt: str, stdout: TextIO) -> None:
-        self.fmt, self.stdout = fmt, stdout
+    def __init__(self, fmt: str, stdout: TextIO, keep: bool = False) -> None:
+        self.fmt, self.stdout, self.keep = fmt, stdout, keep
+        self.rows: list[dict] = []  # with `keep` (report=): every row, and each article's text
+        self.texts: dict[str, str] = {}
         self.done: set[str] = set()
         self.resumed, self.claims, self.articles = False, 0, 0
         self._summaries: dict[str, dict] = {}
@@ -42,6 +45,9 @@ class StdoutRows:
         self.done.add(key)
         self._summaries[doc.id] = summary
         self.claims, self.articles = self.claims + len(rows), self.articles + 1
+        if self.keep:
+            self.rows += rows
+            self.texts[doc.id] = doc.text
         text = to_jsonl(rows) if self.fmt == "jsonl" else to_table(doc.id, rows)
         self.stdout.write(text)
         self.stdout.flush()
@@ -82,7 +88,7 @@ def infer(
         if cfg.out:
             sink = RowWriter(cfg.out, cfg.out_format, settings, cfg.part_rows, made_by)
         else:
-            sink = StdoutRows(cfg.format, stdout)
+            sink = StdoutRows(cfg.format, stdout, keep=bool(cfg.report))
         inputs = list_inputs(paths)
         engine = load_engine(cfg)
     except InputError as e:
@@ -120,6 +126,8 @@ def infer(
             )
         if cfg.summary:
             write_summaries(sink.summaries(), cfg.summary, made_by)
+        if cfg.report:
+            write_html(cfg, sink, made_by, stderr)
     except (InputError, OSError) as e:
         bar.close()
         print(f"error: {e}", file=stderr)
@@ -190,3 +198,17 @@ class LocalEngine:
                 yield path, f"{doc.meta.get('path', doc.id)}: {res}", key, each
             else:
                 yield path, (doc, res), key, each
+
+
+def write_html(cfg: InferConfig, sink, made_by: dict, stderr: TextIO) -> None:
+    """report=DIR: the HTML report of the rows just written (read back from `out=`, whose
+    articles' texts are read again from their files) or kept in memory."""
+    from framing.pipeline.html_report import write_report
+    from framing.pipeline.html_rows import read_rows
+
+    if cfg.out:
+        rows, texts = read_rows(cfg.out), None
+    else:
+        rows, texts = sink.rows, sink.texts
+    index = write_report(rows, Path(cfg.report), texts, cfg.group_by, made_by)
+    print(f"wrote the report {index}", file=stderr)
