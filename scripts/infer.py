@@ -4,6 +4,8 @@
     python scripts/infer.py a.txt b.html dir/ format=jsonl > claims.jsonl
     cat a.txt | python scripts/infer.py - out=claims.parquet summary=summary.json
     python scripts/infer.py a.txt "targets=[China-Russia military cooperation,US-Japan alliance]"
+    python scripts/infer.py corpus/ out=claims.parquet report=report/ manifest=outlets.csv
+    python scripts/infer.py corpus/ out=claims.jsonl engine=ray workers=4
 
 Arguments with `=` are config overrides (configs/infer.yaml); the others are files, folders or
 `-` for stdin; `-v` shows the log. With out= rows are written as articles finish and rerunning
