@@ -280,6 +280,20 @@ class FastLogReg:
         return self.proba_from_features(self.features(texts, pairs))
 
 
+def pooled_by_length(
+    texts: list[str], seconds: list[str] | None, batch_size: int, width: int, pool
+) -> np.ndarray:
+    """`pool(texts, seconds)` (one vector per text) over batches of texts sorted by length,
+    claim and context together (less padding); the vectors in input order."""
+    size = [len(t) + (len(seconds[i]) if seconds else 0) for i, t in enumerate(texts)]
+    order = sorted(range(len(texts)), key=size.__getitem__)
+    out = np.zeros((len(texts), width), dtype=np.float32)
+    for i in range(0, len(order), batch_size):
+        idx = order[i : i + batch_size]
+        out[idx] = pool([texts[j] for j in idx], [seconds[j] for j in idx] if seconds else None)
+    return out
+
+
 class FastClaimModel:
     """`ClaimModel.probs` (a saved one) from a bundle of its merged encoder; heads in numpy."""
 
@@ -300,18 +314,10 @@ class FastClaimModel:
         key = (tuple(texts), json.dumps(contexts, sort_keys=True))
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
-        seconds = None
-        if self.config.context and contexts is not None:
-            seconds = [context_text(c, self.config.context) for c in contexts]
-            seconds = seconds if any(seconds) else None
-        size = [len(t) + (len(seconds[i]) if seconds else 0) for i, t in enumerate(texts)]
-        order = sorted(range(len(texts)), key=size.__getitem__)  # claim and context: less padding
-        out = np.zeros((len(texts), self.hidden_size), dtype=np.float32)
-        bs = self.config.batch_size
-        for i in range(0, len(order), bs):
-            idx = order[i : i + bs]
-            sec = [seconds[j] for j in idx] if seconds else None
-            out[idx] = self._pool([texts[j] for j in idx], sec)
+        seconds = [context_text(c, self.config.context) for c in contexts or []]
+        seconds = seconds if self.config.context and any(seconds) else None
+        bs, width = self.config.batch_size, self.hidden_size
+        out = pooled_by_length(texts, seconds, bs, width, self._pool)
         self._cache = (key, out)
         return out
 

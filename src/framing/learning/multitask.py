@@ -22,6 +22,7 @@ from framing.core.errors import InputError
 from framing.data.claims import CONTEXT_FIELDS, ClaimRow, context_text
 from framing.learning.base import META_FILE, Classifier, weights_digest
 from framing.learning.encoders import load_pretrained, resolve_device
+from framing.learning.fast import pooled_by_length
 from framing.learning.loop import TrainingConfig, TrainLoop
 
 log = logging.getLogger(__name__)
@@ -157,14 +158,13 @@ class ClaimModel:
             return self._cache[1]
         self.net.eval()
         seconds = self._contexts(contexts)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding
-        out = np.zeros((len(texts), self.net.encoder.config.hidden_size), dtype=np.float32)
-        bs = self.config.batch_size
-        for i in range(0, len(order), bs):
-            idx = order[i : i + bs]
-            sec = [seconds[j] for j in idx] if seconds else None
-            enc = self._encode([texts[j] for j in idx], sec)
-            out[idx] = self._pool(enc).cpu().numpy()
+        out = pooled_by_length(
+            texts,
+            seconds,
+            self.config.batch_size,
+            self.net.encoder.config.hidden_size,
+            lambda t, sec: self._pool(self._encode(t, sec)).cpu().numpy(),
+        )
         self._cache = (key, out)
         return out
 
