@@ -293,7 +293,7 @@ def test_script_writes_a_report_from_a_parquet_folder(tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from framing.pipeline.stream import flat
+    from framing.pipeline.report import flat
 
     _, rows = corpus()
     (tmp_path / "rows.parquet").mkdir()

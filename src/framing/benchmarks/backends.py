@@ -64,35 +64,3 @@ def encoder_speed(
         encoder._embed(ordered)
         best = min(best, time.perf_counter() - start)
     return len(texts) / best
-
-
-def corpus_agreement(data_root: str, backend: str, split: str = "test") -> dict:
-    """The default pipeline's rows of the corpus `split` on torch and on `backend` (heads and
-    span tagger loaded as `Pipeline` loads them with that backend), compared by
-    `label_agreement`; with `seconds` of each run."""
-    from framing.data.tasks import corpus_splits
-    from framing.pipeline.analyze import HEAD_TASKS, Pipeline, PipelineConfig
-    from framing.pipeline.article import Document
-    from framing.pipeline.heads import load_heads, load_tagger
-
-    check_backend(backend)
-    docs = [Document(d["article_id"], d["text"]) for d in corpus_splits(data_root)[0][split]]
-    cfg = PipelineConfig(backend="torch", device="cpu")
-    pipeline = Pipeline(cfg)
-    rows, seconds = {}, {}
-    for name in ("torch", backend):
-        if name != "torch":
-            pipeline.heads = load_heads(
-                cfg.model_dir, "cpu", HEAD_TASKS, cfg.claim_model, backend=name
-            )
-            pipeline.tagger = load_tagger(cfg.span_tagger, "cpu", name)
-        start = time.perf_counter()
-        rows[name] = [r for doc in docs for r in pipeline.analyze(doc)]
-        seconds[name] = time.perf_counter() - start
-    return {
-        "split": split,
-        "articles": len(docs),
-        "backend": backend,
-        "agreement": label_agreement(rows["torch"], rows[backend]),
-        "seconds": seconds,
-    }

@@ -46,7 +46,7 @@ class _Backends:
         tagger = pipeline.tagger
         self.tagger = {"torch": tagger.runner if tagger else None}
         if tagger is not None:
-            tagger.use_onnx()
+            tagger.use_backend("onnx")
             self.tagger["onnx"] = tagger.runner
 
     def use(self, backend: str) -> None:

@@ -1,5 +1,6 @@
 """Inference without torch: ONNX Runtime, `tokenizers` and numpy for the frozen encoder
-(`FastEncoder`), the claim model (`FastClaimModel`) and the span tagger (`FastTagger`), read
+(`FastEncoder`), the claim model (`fast_claims.FastClaimModel`) and the span tagger
+(`FastTagger`), read
 from a bundle the torch side exports into the cache once (`onnx_backend.write_bundle`).
 
 Imports neither torch, transformers, peft nor scikit-learn: a run whose bundles are cached
@@ -21,7 +22,6 @@ from types import SimpleNamespace
 import numpy as np
 
 from framing.core.errors import InputError
-from framing.data.claims import context_text
 from framing.learning.bio import Span, decode
 
 log = logging.getLogger(__name__)
@@ -278,85 +278,6 @@ class FastLogReg:
 
     def predict_proba(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
         return self.proba_from_features(self.features(texts, pairs))
-
-
-def pooled_by_length(
-    texts: list[str], seconds: list[str] | None, batch_size: int, width: int, pool
-) -> np.ndarray:
-    """`pool(texts, seconds)` (one vector per text) over batches of texts sorted by length,
-    claim and context together (less padding); the vectors in input order."""
-    size = [len(t) + (len(seconds[i]) if seconds else 0) for i, t in enumerate(texts)]
-    order = sorted(range(len(texts)), key=size.__getitem__)
-    out = np.zeros((len(texts), width), dtype=np.float32)
-    for i in range(0, len(order), batch_size):
-        idx = order[i : i + batch_size]
-        out[idx] = pool([texts[j] for j in idx], [seconds[j] for j in idx] if seconds else None)
-    return out
-
-
-class FastClaimModel:
-    """`ClaimModel.probs` (a saved one) from a bundle of its merged encoder; heads in numpy."""
-
-    def __init__(self, model_dir: Path, bundle: SimpleNamespace) -> None:
-        from safetensors.numpy import load_file
-
-        meta = json.loads((Path(model_dir) / "classifier.json").read_text(encoding="utf-8"))
-        self.config, self.labels = SimpleNamespace(**meta["config"]), meta["labels"]
-        self.runner, self.device = _Runner(bundle, self.config.max_length), "cpu"
-        self.heads = load_file(str(Path(model_dir) / "heads.safetensors"))
-        self.hidden_size = bundle.hidden_size
-        self._cache: tuple[tuple, np.ndarray] | None = None
-
-    def _pool(self, texts: list[str], seconds: list[str] | None = None) -> np.ndarray:
-        return mean_pool(*self.runner.run(self.runner.encode(texts, seconds)))
-
-    def claim_vectors(self, texts: list[str], contexts: list[dict] | None = None) -> np.ndarray:
-        key = (tuple(texts), json.dumps(contexts, sort_keys=True))
-        if self._cache is not None and self._cache[0] == key:
-            return self._cache[1]
-        seconds = [context_text(c, self.config.context) for c in contexts or []]
-        seconds = seconds if self.config.context and any(seconds) else None
-        bs, width = self.config.batch_size, self.hidden_size
-        out = pooled_by_length(texts, seconds, bs, width, self._pool)
-        self._cache = (key, out)
-        return out
-
-    def probs(
-        self,
-        task: str,
-        texts: list[str],
-        contexts: list[dict] | None = None,
-        targets: list[str] | None = None,
-    ) -> np.ndarray:
-        if task not in self.labels:
-            raise InputError(f"this claim model predicts {list(self.labels)}, not {task!r}")
-        if not texts:
-            return np.zeros((0, len(self.labels[task])))
-        u = self.claim_vectors(texts, contexts)
-        if task == "stance":
-            if targets is None:
-                raise InputError("stance needs a target per claim")
-            uniq = sorted(set(targets))
-            vecs = self._pool(uniq)
-            t = vecs[[uniq.index(x) for x in targets]]
-            u = np.concatenate([u, t, u * t], axis=-1)
-        w, b = self.heads[f"{task}.weight"], self.heads[f"{task}.bias"]
-        return _softmax(u @ w.T + b)
-
-
-class FastClaimView:
-    """One task of a `FastClaimModel`, as `ClaimView` is of a `ClaimModel`."""
-
-    uses_context = True
-
-    def __init__(self, model: FastClaimModel, task: str) -> None:
-        self.claim_model, self.task = model, task
-        self.config, self.labels, self.device = model.config, model.labels[task], "cpu"
-
-    def predict_proba(
-        self, texts: list[str], pairs: list[str] | None = None, contexts: list[dict] | None = None
-    ) -> np.ndarray:
-        return self.claim_model.probs(self.task, texts, contexts, pairs)
 
 
 class FastTagger:

@@ -20,9 +20,9 @@ import torch
 
 from framing.core.errors import InputError
 from framing.data.claims import CONTEXT_FIELDS, ClaimRow, context_text
-from framing.learning.base import META_FILE, Classifier, weights_digest
+from framing.learning.base import META_FILE, weights_digest
 from framing.learning.encoders import load_pretrained, resolve_device
-from framing.learning.fast import pooled_by_length
+from framing.learning.fast_claims import check_claim_task, pooled_by_length
 from framing.learning.loop import TrainingConfig, TrainLoop
 
 log = logging.getLogger(__name__)
@@ -177,16 +177,12 @@ class ClaimModel:
         targets: list[str] | None = None,
     ) -> np.ndarray:
         """Probabilities for one task (columns in `labels[task]`); stance needs `targets`."""
-        if task not in self.labels:
-            raise InputError(f"this claim model predicts {list(self.labels)}, not {task!r}")
-        if not texts:
+        if not check_claim_task(self.labels, task, texts, targets):
             return np.zeros((0, len(self.labels[task])))
         self.net.eval()
         u = torch.from_numpy(self.claim_vectors(texts, contexts)).to(self.device)
         t = None
         if task == "stance":
-            if targets is None:
-                raise InputError("stance needs a target per claim")
             uniq = sorted(set(targets))
             vecs = self._pool(self._encode(uniq)).to(self.device)
             t = vecs[[uniq.index(x) for x in targets]]
@@ -329,20 +325,3 @@ def _class_weights(y: torch.Tensor, n: int, balanced: bool) -> torch.Tensor:
     w = torch.ones(n)
     w[seen] = len(y) / (int(seen.sum()) * counts[seen])
     return w
-
-
-class ClaimView(Classifier):
-    """One task of a `ClaimModel` as a Classifier, so the pipeline treats it as a head; the
-    views of one model share its encoder pass (`ClaimModel.claim_vectors`). `contexts` are the
-    claims' contexts (`framing.data.claims.context_of`); without them the claim is read alone."""
-
-    uses_context = True
-
-    def __init__(self, model: ClaimModel, task: str) -> None:
-        self.claim_model, self.task = model, task
-        self.config, self.labels, self.device = model.config, model.labels[task], model.device
-
-    def predict_proba(
-        self, texts: list[str], pairs: list[str] | None = None, contexts: list[dict] | None = None
-    ) -> np.ndarray:
-        return self.claim_model.probs(self.task, texts, contexts, pairs)

@@ -282,9 +282,6 @@ class TokenTagger:
         uses_types = "token_type_ids" in self.tokenizer.model_input_names
         self.runner = onnx_runner(self.model, uses_types, "logits", backend) or self.model
 
-    def use_onnx(self) -> None:
-        self.use_backend("onnx")
-
     def save(self, path: Path) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)

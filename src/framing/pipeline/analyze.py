@@ -232,7 +232,8 @@ class Pipeline:
             for d, c in zip(docs, claims)
         ]  # fmt: skip
         contexts = [
-            claim_contexts(c, g, headline_of(d.text)) for d, c, g in zip(docs, claims, given)
+            claim_contexts(c, g, headline_of(d.text, ss))
+            for d, c, g, ss in zip(docs, claims, given, segs)
         ]
         texts = [x.text for c in claims for x in c]
         flat = [x for c in contexts for x in c]
@@ -332,9 +333,10 @@ def check_schema(heads: dict[str, Head], schema: Any) -> None:
             )
 
 
-def headline_of(text: str) -> str:
-    """The text of the article's headline segment ("" without one)."""
-    for s in segment(text):
+def headline_of(text: str, segments: list | None = None) -> str:
+    """The text of the article's headline segment ("" without one); `segments`: the text's
+    `segment` when already made."""
+    for s in segment(text) if segments is None else segments:
         if s.kind == "headline":
             return text[s.start : s.end].strip()
     return ""

@@ -20,7 +20,7 @@ import numpy as np
 import yaml
 
 from framing.core.errors import InputError
-from framing.learning import fast
+from framing.learning import fast, fast_claims
 from framing.learning.base import Classifier
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class Head:
 
     task: str
     use_pair: bool
-    model: Classifier | fast.FastLogReg | fast.FastClaimView
+    model: Classifier | fast.FastLogReg
     run_dir: Path
     schema_version: str
 
@@ -50,15 +50,13 @@ def claim_heads(
     run_dir = Path(run_dir)
     cfg = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
     model = _fast_claim_model(run_dir / "model", device, backend)
-    if model is not None:
-        view = fast.FastClaimView
-    else:  # `load_heads` switches it to `backend` (`use_backend`)
-        from framing.learning.multitask import ClaimModel, ClaimView
+    if model is None:  # `load_heads` switches it to `backend` (`use_backend`)
+        from framing.learning.multitask import ClaimModel
 
-        model, view = ClaimModel.load(run_dir / "model", device), ClaimView
+        model = ClaimModel.load(run_dir / "model", device)
     version = cfg["schema"]["version"]
     return {
-        task: Head(task, task == "stance", view(model, task), run_dir, version)
+        task: Head(task, task == "stance", fast_claims.ClaimView(model, task), run_dir, version)
         for task in model.labels
     }
 
@@ -287,7 +285,7 @@ def _fast_logreg(model_dir: Path, device: str | None, backend: str) -> fast.Fast
 
 def _fast_claim_model(
     model_dir: Path, device: str | None, backend: str
-) -> fast.FastClaimModel | None:
+) -> fast_claims.FastClaimModel | None:
     if not _cpu(device, backend):
         return None
 
@@ -298,7 +296,7 @@ def _fast_claim_model(
         return model.net.encoder, model.tokenizer, "last_hidden_state"
 
     bundle = _bundle("claims", _base(model_dir, "classifier.json"), backend, make)
-    return fast.FastClaimModel(model_dir, bundle) if bundle is not None else None
+    return fast_claims.FastClaimModel(model_dir, bundle) if bundle is not None else None
 
 
 def load_tagger(path: str, device: str, backend: str = "torch"):
@@ -321,6 +319,4 @@ def load_tagger(path: str, device: str, backend: str = "torch"):
             return fast.FastTagger(model_dir, bundle)
     from framing.pipeline.tagged import load_span_tagger
 
-    tagger = load_span_tagger(path, device)
-    tagger.use_backend(backend)
-    return tagger
+    return load_span_tagger(path, device, backend)

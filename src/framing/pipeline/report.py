@@ -34,14 +34,15 @@ def to_frame(rows: list[dict]) -> pd.DataFrame:
     """Flat table: nested fields (probabilities, spans) as JSON strings."""
     import pandas as pd  # not at import: a one-article run does not need it
 
-    flat = [
-        {
-            k: json.dumps(v, ensure_ascii=False) if k in NESTED and v is not None else v
-            for k, v in r.items()
-        }
-        for r in rows
-    ]
-    return pd.DataFrame(flat)
+    return pd.DataFrame([flat(r) for r in rows])
+
+
+def flat(row: dict) -> dict:
+    """One row with nested fields (probabilities, spans) as JSON strings."""
+    return {
+        k: json.dumps(v, ensure_ascii=False) if k in NESTED and v is not None else v
+        for k, v in row.items()
+    }
 
 
 def summarize(rows: list[dict]) -> dict:

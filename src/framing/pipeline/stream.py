@@ -25,7 +25,7 @@ from pathlib import Path
 
 from framing.core.errors import InputError
 from framing.pipeline.article import Document
-from framing.pipeline.report import NESTED
+from framing.pipeline.report import flat
 
 MANIFEST_SUFFIX = ".manifest.jsonl"
 MANIFEST_VERSION = 1
@@ -48,14 +48,6 @@ def content_key(doc: Document) -> str:
 
 def settings_id(settings: dict) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
-
-
-def flat(row: dict) -> dict:
-    """One row with nested fields (probabilities, spans) as JSON strings."""
-    return {
-        k: json.dumps(v, ensure_ascii=False) if k in NESTED and v is not None else v
-        for k, v in row.items()
-    }
 
 
 def _fsync_append(path: Path, data: bytes) -> int:

@@ -65,12 +65,11 @@ def learned_attribution(
     return [out[k] for k in range(len(claims))]
 
 
-def load_span_tagger(path: str, device: str, backend: str = "torch"):
-    """A TokenTagger from a polnear_tagger run folder or its model/ folder; "default" is the
-    shipped one. `backend="onnx"`: predict with ONNX Runtime on CPU."""
+def load_span_tagger(path: str, device: str, backend: str = "torch") -> TokenTagger:
+    """A TokenTagger from a polnear_tagger run folder or its model/ folder ("default": the
+    shipped one), predicting on `backend` (`TokenTagger.use_backend`)."""
     tagger = _load(path, device)
-    if backend == "onnx":
-        tagger.use_onnx()
+    tagger.use_backend(backend)
     return tagger
 
 
