@@ -3,6 +3,7 @@ them, with its Source and Cue spans; and loading a tagger from a recorded run.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,20 +22,28 @@ DEFAULT_TAGGER = Path(__file__).resolve().parents[1] / "default_model" / "attrib
 COVERS = ("content", "spans")
 
 
-def learned_attribution(
-    claims: list[Claim], text: str, tagger: TokenTagger, cover: str = "content"
-) -> list[Attribution]:
-    """Claim attributions from the tagger run on each claim's sentence: attributed when the
-    predicted Content covers at least half of the claim's words (`cover="content"`, the
-    PolNeAR claim gold), or when it covers some and Source, Cue and Content together cover at
-    least half (`cover="spans"`: "X, a long description, said that Y" is X's claim); source
-    and cue are the predicted spans in that sentence (the source as written, not resolved)."""
+@dataclass
+class TaggedClaim:
+    """What the tagger says about one claim: the shares of its words inside predicted Content,
+    Source and Cue spans (and inside any of them), and its sentence's first Source and Cue
+    spans (article offsets), which may lie outside the claim."""
+
+    content: float = 0.0
+    source: float = 0.0
+    cue: float = 0.0
+    spans: float = 0.0
+    source_span: Span | None = None
+    cue_span: Span | None = None
+
+
+def tag_claims(claims: list[Claim], text: str, tagger: TokenTagger) -> list[TaggedClaim]:
+    """The tagger run on each claim's sentence, read per claim (in the order given)."""
     order = sorted(range(len(claims)), key=lambda k: claims[k].start)
     ordered = [claims[k] for k in order]
     units = claim_sentences(ordered, text)
     bounds = [(ordered[u[0]].start, ordered[u[-1]].end) for u in units]
     predicted = tagger.predict([text[a:b] for a, b in bounds])
-    out: dict[int, Attribution] = {}
+    out: dict[int, TaggedClaim] = {}
     for unit, (base, end), spans in zip(units, bounds, predicted):
         sent = text[base:end]
         offsets = words(sent)
@@ -43,26 +52,52 @@ def learned_attribution(
             rng = word_range((s, e), offsets)
             if rng:
                 roles[role].update(range(rng[0], rng[1] + 1))
-        source = next(((s, e) for r, s, e in spans if r == "Source"), None)
-        cue = next(((s, e) for r, s, e in spans if r == "Cue"), None)
+        first = {r: next(((s, e) for q, s, e in spans if q == r), None) for r in ("Source", "Cue")}
+        found = {
+            r: Span(base + se[0], base + se[1], sent[se[0] : se[1]]) if se else None
+            for r, se in first.items()
+        }
+        every = set().union(*roles.values())
         for k in unit:
             c = ordered[k]
             rng = word_range((c.start - base, c.end - base), offsets)
             mine = set(range(rng[0], rng[1] + 1)) if rng else set()
-            content = len(roles["Content"] & mine)
-            covered = content if cover == "content" else len(set().union(*roles.values()) & mine)
-            if not mine or not content or covered < len(mine) / 2:
-                out[order[k]] = Attribution()
-                continue
-            out[order[k]] = Attribution(
-                attributed=True,
-                source=sent[source[0] : source[1]] if source else None,
-                source_span=Span(base + source[0], base + source[1], sent[source[0] : source[1]])
-                if source
-                else None,
-                cue=Span(base + cue[0], base + cue[1], sent[cue[0] : cue[1]]) if cue else None,
+            n = len(mine) or 1
+            out[order[k]] = TaggedClaim(
+                len(roles["Content"] & mine) / n,
+                len(roles["Source"] & mine) / n,
+                len(roles["Cue"] & mine) / n,
+                len(every & mine) / n,
+                found["Source"],
+                found["Cue"],
             )
     return [out[k] for k in range(len(claims))]
+
+
+def learned_attribution(
+    claims: list[Claim],
+    text: str,
+    tagger: TokenTagger,
+    cover: str = "content",
+    tagged: list[TaggedClaim] | None = None,
+) -> list[Attribution]:
+    """Claim attributions from the tagger run on each claim's sentence: attributed when the
+    predicted Content covers at least half of the claim's words (`cover="content"`, the
+    PolNeAR claim gold), or when it covers some and Source, Cue and Content together cover at
+    least half (`cover="spans"`: "X, a long description, said that Y" is X's claim); source
+    and cue are the predicted spans in that sentence (the source as written, not resolved).
+    `tagged`: `tag_claims` of these claims, when already made."""
+    out = []
+    for t in tagged if tagged is not None else tag_claims(claims, text, tagger):
+        covered = t.content if cover == "content" else t.spans
+        if not t.content or covered < 0.5:
+            out.append(Attribution())
+            continue
+        src = t.source_span
+        out.append(
+            Attribution(True, source=src.text if src else None, source_span=src, cue=t.cue_span)
+        )
+    return out
 
 
 def load_span_tagger(path: str, device: str, backend: str = "torch") -> TokenTagger:
