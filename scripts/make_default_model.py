@@ -4,11 +4,13 @@
     python scripts/make_default_model.py --attribution    # the span tagger (about 40 minutes)
     python scripts/make_default_model.py --claims         # the claim model (about 15 minutes)
     python scripts/make_default_model.py --claims --from-run RUN  # copy a recorded run
+    python scripts/make_default_model.py --ensemble       # attribution=ensemble (15 minutes)
 
 Heads: encoder_logreg on the shipped all-MiniLM-L6-v2, trained on the corpus train split (the
 stance head embeds claim and target separately, pair_mode=concat). Span tagger: experiment
 polnear_corpus_tagger_lora (a LoRA adapter, PolNeAR train plus the corpus). Claim model:
-experiment claims_multitask (frame, stance, attribution in context). Each run is recorded
+experiment claims_multitask (frame, stance, attribution in context). Ensemble: the claim-level
+attribution decision over rules and tagger (scripts/train_ensemble.py). Each run is recorded
 under experiments/ like any other and copied to src/framing/default_model/ with a note of it.
 """
 
@@ -20,6 +22,7 @@ import sys
 from framing.core.errors import InputError
 from framing.experiments.default_model import (
     make_default_claims,
+    make_default_ensemble,
     make_default_heads,
     make_default_tagger,
 )
@@ -30,13 +33,16 @@ def main() -> int:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--attribution", action="store_true", help="the span tagger, not heads")
     which.add_argument("--claims", action="store_true", help="the claim model, not heads")
+    which.add_argument("--ensemble", action="store_true", help="the attribution decision")
     parser.add_argument("--from-run", help="with --attribution or --claims: copy this run")
     args = parser.parse_args()
     try:
-        if args.from_run and not (args.attribution or args.claims):
-            raise InputError("--from-run goes with --attribution or --claims")
+        if args.from_run and not (args.attribution or args.claims or args.ensemble):
+            raise InputError("--from-run goes with --attribution, --claims or --ensemble")
         if args.attribution:
             made = {"attribution_spans": (make_default_tagger(args.from_run), args.from_run)}
+        elif args.ensemble:
+            made = {"attribution_ensemble": (make_default_ensemble(args.from_run), args.from_run)}
         elif args.claims:
             made = {"claims": (make_default_claims(args.from_run), args.from_run)}
         else:

@@ -13,6 +13,7 @@ from pathlib import Path
 from framing.core.errors import InputError
 from framing.experiments.config import compose_train_config
 from framing.experiments.runner import run_experiment
+from framing.pipeline.ensemble import DEFAULT_ENSEMBLE
 from framing.pipeline.heads import DEFAULT_MODEL_DIR
 from framing.pipeline.tagged import DEFAULT_TAGGER
 from framing.runs.records import read_json
@@ -90,6 +91,25 @@ def make_default_claims(run_dir: Path | None = None, dest: Path | None = None) -
 
     dest = dest or DEFAULT_MODEL_DIR / "claims"
     return _ship(CLAIMS_EXPERIMENT, run_dir, dest, "--claims", note)
+
+
+def make_default_ensemble(run_dir: Path | None = None, dest: Path = DEFAULT_ENSEMBLE) -> Path:
+    """Train the attribution decision of attribution=ensemble (`experiments/ensemble.py`,
+    about 15 minutes on 2 cores), or take its complete recorded run `run_dir`, and copy its
+    model to `dest`."""
+    from framing.experiments.ensemble import EnsembleConfig, run_ensemble
+
+    def note(metrics: dict) -> dict:
+        chosen = metrics["chosen"]
+        scores = {
+            f"{name}_accuracy": s["ensemble"]
+            for name, s in metrics["scores"].items()
+            if not name.endswith("_train")
+        }
+        return {"weight": chosen["weight"], "threshold": chosen["threshold"], **scores}
+
+    run_dir = run_dir or run_ensemble(EnsembleConfig())
+    return _ship(["experiment=attribution_ensemble"], run_dir, dest, "--ensemble", note)
 
 
 def _ship(experiment: list[str], run_dir: Path | None, dest: Path, flag: str, note) -> Path:

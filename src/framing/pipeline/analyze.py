@@ -1,7 +1,5 @@
-"""Article -> claim rows: layout, claims, attribution (rules, learned or combined), stance, frame.
-
-Only composes the stage modules; each row is the JSONL object `scripts/infer.py` prints.
-"""
+"""Article -> claim rows: layout, claims, attribution, stance, frame. Only composes the stage
+modules; each row is the JSONL object `scripts/infer.py` prints."""
 
 from __future__ import annotations
 
@@ -20,6 +18,7 @@ from framing.pipeline.article import Attribution, Claim, Document
 from framing.pipeline.attribution import attribute
 from framing.pipeline.batch import BatchNLP, BatchTagger
 from framing.pipeline.claims import claim_sentences, load_nlp, split_claims
+from framing.pipeline.ensemble import ensemble_attribution, load_ensemble
 from framing.pipeline.heads import Head, load_heads, load_tagger, predict
 from framing.pipeline.rows import claim_row
 from framing.pipeline.segment import segment
@@ -29,8 +28,8 @@ log = logging.getLogger(__name__)
 
 ATTRIBUTION_MODES = ("rules", "learned", "combined")
 # With the span tagger (span_tagger=default or a run): its decision and spans, the source resolved
-# by the rules' reading of the article; or rules first, then the tagger.
-TAGGER_MODES = ("tagger", "rules_tagger")
+# by the rules' reading; or rules first, then the tagger; or both decided by pipeline/ensemble.py.
+TAGGER_MODES = ("tagger", "rules_tagger", "ensemble")
 HEAD_TASKS = ("framing", "stance", "attribution", "source_type")
 INT8_KINDS = ("claims", "tagger", "encoder")  # the claim model, span tagger, frozen encoder
 
@@ -43,9 +42,10 @@ class PipelineConfig:
     model_dir: list[str] = field(default_factory=list)  # run folders replacing default heads
     device: str = "auto"
     include_headline: bool = False
-    attribution: str = "rules_tagger"  # rules | learned | combined | tagger | rules_tagger
+    attribution: str = "rules_tagger"  # rules|learned|combined|tagger|rules_tagger|ensemble
     span_tagger: str | None = "default"  # the shipped tagger, or a polnear_tagger run folder
     tagger_cover: str = "content"  # content | spans: what makes the tagger call a claim attributed
+    ensemble_model: str = "default"  # attribution=ensemble: the shipped decision, or a run folder
     backend: str = (
         "onnx"  # onnx (ONNX Runtime on CPU for the encoders: same labels, faster) | torch
     )
@@ -141,18 +141,23 @@ class Pipeline:
         wanted = cfg.span_tagger and (all_modes or cfg.attribution in TAGGER_MODES)
         tagger_backend = self.backends["tagger"]
         self.tagger = load_tagger(cfg.span_tagger, cfg.device, tagger_backend) if wanted else None
+        self.ensemble = load_ensemble(cfg, all_modes) if self.tagger is not None else None
 
     @property
     def modes(self) -> tuple[str, ...]:
         """Attribution modes this pipeline can run (tagger modes only with a span tagger)."""
         learned = all(t in self.heads for t in ("attribution", "source_type"))
         modes = ATTRIBUTION_MODES if learned else ("rules",)
-        return modes + (TAGGER_MODES if self.tagger is not None else ())
+        tagged = TAGGER_MODES[: 3 if self.ensemble else 2] if self.tagger is not None else ()
+        return modes + tagged
 
     def attributions(
         self, claims: list[Claim], text: str, probs: dict, mode: str
     ) -> list[Attribution]:
         """Each claim's attribution under `mode` (claims carry the rules' attribution)."""
+        if mode == "ensemble":
+            nlp = self.nlp if isinstance(self.nlp, BatchNLP) else BatchNLP(self.nlp)
+            return ensemble_attribution(claims, text, nlp, self.tagger, self.ensemble, self.cfg)
         if mode in TAGGER_MODES:
             learned = learned_attribution(claims, text, self.tagger, self.cfg.tagger_cover)
             bare = [replace(c, attribution=Attribution()) for c in claims]

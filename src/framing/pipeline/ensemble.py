@@ -268,3 +268,22 @@ def decide(
         out[k] = found
         last = found if found.source else last
     return [out[k] for k in range(len(claims))]
+
+
+def load_ensemble(cfg, all_modes: bool = False) -> EnsembleModel | None:
+    """The decision a PipelineConfig names when its attribution is ensemble; with `all_modes`
+    (scoring every mode) the one named, else the shipped one when present, else None."""
+    named = cfg.attribution == "ensemble" or cfg.ensemble_model != "default"
+    if not (cfg.attribution == "ensemble" or all_modes):
+        return None
+    if named or (DEFAULT_ENSEMBLE / "model" / MODEL_FILE).is_file():
+        return EnsembleModel.load(cfg.ensemble_model)
+    return None
+
+
+def ensemble_attribution(
+    claims: list[Claim], text: str, nlp: Language, tagger: TokenTagger, model: EnsembleModel, cfg
+) -> list[Attribution]:
+    """Each claim's attribution under attribution=ensemble (`nlp` a BatchNLP: one parse)."""
+    views = attribution_views(claims, text, nlp, tagger, cfg.tagger_cover)
+    return decide(claims, views, model.proba(claim_features(claims, text, views)), model.threshold)

@@ -83,7 +83,8 @@ def infer(
             raise InputError("engine=ray reads files: save stdin to a file, or use engine=local")
         settings = row_settings(cfg)
         tagger = cfg.span_tagger if cfg.attribution in TAGGER_MODES else None
-        made_by = provenance(settings, cfg.model_dir, cfg.claim_model, tagger)
+        ensemble = cfg.ensemble_model if cfg.attribution == "ensemble" else None
+        made_by = provenance(settings, cfg.model_dir, cfg.claim_model, tagger, ensemble)
         table = load_manifest(cfg.manifest, ROW_KEYS) if cfg.manifest else {}
         if cfg.out:
             sink = RowWriter(cfg.out, cfg.out_format, settings, cfg.part_rows, made_by)

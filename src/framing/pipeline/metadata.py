@@ -67,7 +67,13 @@ def row_metadata(doc: Document, manifest: dict[str, dict], headline: str) -> dic
     return out | {k: (v if v != "" else None) for k, v in given.items()}
 
 
-def provenance(settings: dict, model_dir: list[str], claim_model: str | None, tagger: str | None):
+def provenance(
+    settings: dict,
+    model_dir: list[str],
+    claim_model: str | None,
+    tagger: str | None,
+    ensemble: str | None = None,
+):
     """Package version, git commit and the models (their recorded runs) that made the rows."""
     from importlib import metadata
 
@@ -78,7 +84,7 @@ def provenance(settings: dict, model_dir: list[str], claim_model: str | None, ta
     except metadata.PackageNotFoundError:
         version = None
     models = {}
-    named = {"claims": claim_model, "attribution_spans": tagger}
+    named = {"claims": claim_model, "attribution_spans": tagger, "attribution_ensemble": ensemble}
     for kind, where in named.items():
         if where:
             models[kind] = _model_record(SHIPPED / kind if where == "default" else Path(where))

@@ -1,0 +1,244 @@
+"""attribution=ensemble: the claim features read off the rules and the tagger, the exported tree
+model (equal to the fitted one, saved and loaded, bad files refused), the decision, and the
+trainer's recorded run on a few real articles of each source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from framing.core.errors import InputError
+from framing.data.public import default_data_root
+from framing.pipeline.article import Attribution, Claim, Span
+from framing.pipeline.ensemble import (
+    FEATURES,
+    MODEL_FILE,
+    EnsembleModel,
+    Views,
+    attribution_views,
+    claim_features,
+    decide,
+)
+from framing.pipeline.tagged import TaggedClaim
+
+TEXT = (
+    "Drills end\n\nThe naval drills are routine and long planned, Li Na said. "
+    '"They follow a yearly plan." Ships left port on Monday.'
+)
+
+
+def _claims() -> list[Claim]:
+    out = []
+    for k, t in enumerate(
+        [
+            "The naval drills are routine and long planned, Li Na said.",
+            '"They follow a yearly plan."',
+            "Ships left port on Monday.",
+        ]
+    ):
+        start = TEXT.index(t)
+        out.append(Claim(f"c{k}", start, start + len(t), t))
+    return out
+
+
+class FakeTagger:
+    """Content, Source and Cue in the first sentence only (offsets within each sentence)."""
+
+    def predict(self, texts: list[str]) -> list[list[tuple[str, int, int]]]:
+        out = []
+        for t in texts:
+            if t.startswith("The naval"):
+                li = t.index("Li Na")
+                out.append(
+                    [("Content", 0, li - 2), ("Source", li, li + 5), ("Cue", li + 6, li + 10)]
+                )
+            else:
+                out.append([])
+        return out
+
+
+def test_features_read_the_rules_the_tagger_and_the_neighbours(nlp) -> None:
+    claims = _claims()
+    views = attribution_views(claims, TEXT, nlp, FakeTagger())
+    x = claim_features(claims, TEXT, views)
+    assert x.shape == (3, len(FEATURES))
+    f = {name: x[:, k].tolist() for k, name in enumerate(FEATURES)}
+    assert f["rules"] == [1, 1, 0]  # the quotation goes on with Li Na (implicit)
+    assert f["rules_explicit"] == [1, 0, 0] and f["rules_cue_inside"] == [1, 0, 0]
+    assert f["tagger"] == [1, 0, 0]
+    # 13 words, punctuation included: 8 of Content, 2 of Source, 1 of Cue
+    assert f["content"][0] == pytest.approx(8 / 13) and f["content"][1:] == [0, 0]
+    assert f["source"][0] == pytest.approx(2 / 13) and f["cue"][0] == pytest.approx(1 / 13)
+    assert f["opens_quote"] == [0, 1, 0] and f["fully_quoted"] == [0, 1, 0]
+    assert f["paragraph_start"] == [1, 0, 0]
+    assert f["previous_rules"] == [0, 1, 1] and f["next_fully_quoted"] == [1, 0, 0]
+    assert f["previous_same_paragraph"] == [0, 1, 1] and f["next_same_paragraph"] == [1, 1, 0]
+    # the rows follow the order the claims are given in
+    again = claim_features(claims[::-1], TEXT, Views(*(v[::-1] for v in vars(views).values())))
+    assert np.array_equal(again, x[::-1])
+
+
+def _stump(feature: int, left: float, right: float) -> dict:
+    return {
+        "feature": [feature, -2, -2],
+        "threshold": [0.5, -2.0, -2.0],
+        "left": [1, -1, -1],
+        "right": [2, -1, -1],
+        "value": [0.0, left, right],
+    }
+
+
+def test_decide_takes_the_first_attributing_view_and_the_threshold() -> None:
+    claims = _claims()
+    li = Attribution(
+        True, False, "Li Na", Span(37, 42, "Li Na"), "named_person", Span(43, 47, "said")
+    )
+    tagger_only = Attribution(True, source="the agency")
+    views = Views(
+        rules=[li, Attribution(), Attribution()],
+        tagger=[li, tagger_only, Attribution()],
+        rules_tagger=[li, Attribution(), Attribution()],
+        tagged=[TaggedClaim()] * 3,
+    )
+    got = decide(claims, views, np.array([0.9, 0.8, 0.7]), threshold=0.75)
+    assert got[0] == li and got[1] == tagger_only and got[2] == Attribution()
+    # attributed by the decision alone: the last named speaker goes on, implicitly
+    got = decide(claims, views, np.array([0.9, 0.1, 0.9]), threshold=0.5)
+    assert got[1] == Attribution() and got[2].implicit and got[2].source == "Li Na"
+    assert got[2].cue is None
+
+
+def test_exported_trees_equal_the_fitted_model_and_survive_a_round_trip(tmp_path: Path) -> None:
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    from framing.experiments.ensemble import export
+
+    rng = np.random.default_rng(0)
+    x = rng.random((300, len(FEATURES)))
+    y = x[:, 0] + 0.3 * x[:, 5] > 0.7
+    w = np.where(x[:, 1] > 0.5, 5.0, 1.0)
+    clf = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0)
+    clf.fit(x, y, sample_weight=w)
+    model = export(clf, x, 0.4, {"note": "test"})
+    assert np.allclose(model.proba(x), clf.predict_proba(x)[:, 1], atol=1e-9)
+    model.save(tmp_path / "model")
+    again = EnsembleModel.load(tmp_path)  # a run folder: its model/ is found
+    assert np.array_equal(again.proba(x), model.proba(x))
+    assert again.threshold == 0.4 and again.info == {"note": "test"}
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("{not json", "is not a decision model"),
+        ('{"features": [], "init": 0}', "is not a decision model"),
+        (None, "reads other features"),
+        ("bad node", "is not a decision model"),
+    ],
+)
+def test_a_bad_model_file_is_one_input_error(tmp_path: Path, body, message: str) -> None:
+    good = EnsembleModel(0.0, 1.0, [_stump(0, -1.0, 1.0)])
+    path = good.save(tmp_path)
+    if body is None:
+        saved = json.loads(path.read_text())
+        saved["features"] = saved["features"][:-1]
+        body = json.dumps(saved)
+    elif body == "bad node":
+        saved = json.loads(path.read_text())
+        saved["trees"][0]["left"][0] = 99
+        body = json.dumps(saved)
+    path.write_text(body)
+    with pytest.raises(InputError, match=message):
+        EnsembleModel.load(tmp_path)
+    with pytest.raises(InputError, match=f"no {MODEL_FILE}"):
+        EnsembleModel.load(tmp_path / "elsewhere")
+
+
+REAL = Path(default_data_root())
+
+
+@pytest.mark.skipif(not (REAL / "polnear").is_dir(), reason="datasets not in ../shared")
+def test_trainer_records_a_chosen_model_on_a_few_real_articles(tmp_path: Path) -> None:
+    from framing.experiments.ensemble import EnsembleConfig, run_ensemble
+    from framing.runs import records
+
+    cfg = EnsembleConfig(data_root=str(REAL), limit=2, trees=5, weights=[1.0, 5.0])
+    run = run_ensemble(cfg, tmp_path)
+    assert records.read_json(run / "status.json")["status"] == "complete"
+    m = records.read_json(run / "metrics.json")
+    assert len(m["grid"]) == 2 * 3 and m["chosen"] in m["grid"]
+    assert set(m["scores"]) == {
+        f"{s}_{p}" for s in ("polnear", "corpus", "ukraine") for p in ("train", "dev", "test")
+    }
+    assert all(s["claims"] > 0 and 0 <= s["ensemble"] <= 1 for s in m["scores"].values())
+    model = EnsembleModel.load(run)
+    assert model.threshold == m["chosen"]["threshold"] and len(model.trees) == 5
+    x = np.load(run / "features.npz")["polnear_dev_x"]
+    pred = model.proba(x) >= model.threshold
+    y = np.load(run / "features.npz")["polnear_dev_y"]
+    assert (pred == y).mean() == pytest.approx(m["scores"]["polnear_dev"]["ensemble"])
+
+
+def test_trainer_settings_are_checked() -> None:
+    from framing.experiments.ensemble import EnsembleConfig
+
+    with pytest.raises(InputError, match="weights"):
+        EnsembleConfig(weights=[0.0])
+    with pytest.raises(InputError, match="thresholds"):
+        EnsembleConfig(thresholds=[1.5])
+
+
+def _ann(text: str, groups: list[list[tuple[str, int, int]]]) -> str:
+    """A BRAT .ann file with one Attribution event per group of (role, start, end) spans."""
+    lines, k = [], 0
+    for e, group in enumerate(groups, 1):
+        refs = []
+        for role, a, b in group:
+            k += 1
+            lines.append(f"T{k}\t{role} {a} {b}\t{text[a:b]}")
+            refs.append(f"{role}:T{k}")
+        lines.append(f"E{e}\tAttribution:T{k} " + " ".join(refs))
+    return "\n".join(lines) + "\n"
+
+
+def test_annotator_agreement_on_a_hand_made_article(tmp_path: Path) -> None:
+    """Three annotators of one article of four sentences: A and B agree on all four, C also
+    calls the second sentence attributed; pairs agree on 4 + 3 + 3 of 12 sentences."""
+    from test_polnear import polnear_root
+
+    from framing.benchmarks.polnear_agreement import run_agreement
+    from framing.runs import records
+
+    text = (
+        "Ann Lee said the port would reopen on Monday. Ships waited offshore for days. "
+        "Repairs are finished, officials said. The weather was calm."
+    )
+
+    def at(part: str, role: str) -> tuple[str, int, int]:
+        return (role, text.index(part), text.index(part) + len(part))
+
+    groups = [
+        [
+            at("Ann Lee", "Source"),
+            at("said", "Cue"),
+            at("the port would reopen on Monday", "Content"),
+        ],
+        [at("Repairs are finished", "Content"), at("officials", "Source"), at("said.", "Cue")],
+    ]
+    root = polnear_root(tmp_path, {"dev": {"a_1": text}})
+    folder = root / "data" / "dev" / "attributions"
+    (folder / "a_1_4b22.ann").write_text(_ann(text, groups), encoding="utf-8")
+    (folder / "a_1_5c33.ann").write_text(_ann(text, groups), encoding="utf-8")
+    more = [*groups, [at("Ships waited offshore for days", "Content")]]
+    (folder / "a_1_9d44.ann").write_text(_ann(text, more), encoding="utf-8")
+    run = run_agreement(root, tmp_path / "exp")
+    dev = records.read_json(run / "metrics.json")["splits"]["dev"]
+    assert (dev["articles"], dev["annotator_pairs"], dev["sentence_pairs"]) == (1, 3, 12)
+    assert dev["agreement"] == pytest.approx(10 / 12)
+    assert dev["agreement_with_first"] == pytest.approx(7 / 8)
+    # kappa by hand: observed 10/12; the first readers call 6 of 12 attributed, the second 8
+    expected = (6 / 12) * (8 / 12) + (6 / 12) * (4 / 12)
+    assert dev["kappa"] == pytest.approx((10 / 12 - expected) / (1 - expected))
