@@ -42,7 +42,7 @@ class PipelineConfig:
     model_dir: list[str] = field(default_factory=list)  # run folders replacing default heads
     device: str = "auto"
     include_headline: bool = False
-    attribution: str = "rules_tagger"  # rules|learned|combined|tagger|rules_tagger|ensemble
+    attribution: str = "ensemble"  # rules|learned|combined|tagger|rules_tagger|ensemble
     span_tagger: str | None = "default"  # the shipped tagger, or a polnear_tagger run folder
     tagger_cover: str = "content"  # content | spans: what makes the tagger call a claim attributed
     ensemble_model: str = "default"  # attribution=ensemble: the shipped decision, or a run folder
