@@ -88,7 +88,9 @@ def test_table_stdin_and_files(article: Path, heads_arg: str, tmp_path: Path) ->
         assert list(df.columns[: len(KEYS)]) == KEYS and len(df) == 2
         written = json.loads(summary.read_text())
         assert written["articles"]["drill"]["claims"] == 2
-        assert written["provenance"]["settings"]["attribution"] == "rules_tagger"
+        assert written["provenance"]["settings"]["attribution"] == "ensemble"
+        shipped = written["provenance"]["models"]["attribution_ensemble"]
+        assert shipped["shipped"] == "attribution_ensemble" and shipped["run"]
         assert written["provenance"]["git"]["commit"]
 
 

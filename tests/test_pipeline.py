@@ -157,7 +157,7 @@ def test_text_without_sentences_is_refused(pipeline) -> None:
         (
             {"attribution": "vote"},
             "attribution='vote'; expected one of "
-            "['rules', 'learned', 'combined', 'tagger', 'rules_tagger']",
+            "['rules', 'learned', 'combined', 'tagger', 'rules_tagger', 'ensemble']",
         ),
         (
             {"attribution": "tagger", "span_tagger": None},
@@ -306,12 +306,13 @@ def span_tagger_dir(tiny_model: str, tmp_path_factory) -> str:
 
 def test_pipeline_runs_the_span_tagger(head_dirs, span_tagger_dir: str, article) -> None:
     heads = list(head_dirs.values())
-    for mode in ("tagger", "rules_tagger"):
+    for mode in ("tagger", "rules_tagger", "ensemble"):
         cfg = PipelineConfig(
             model_dir=heads, device="cpu", attribution=mode, span_tagger=span_tagger_dir
         )
         pipe = Pipeline(cfg)
-        assert pipe.modes == ("rules", "learned", "combined", "tagger", "rules_tagger")
+        extra = ("ensemble",) if mode == "ensemble" else ()  # loaded only when asked for
+        assert pipe.modes == ("rules", "learned", "combined", "tagger", "rules_tagger", *extra)
         rows = pipe.analyze(article)
         assert rows and all(set(r) >= ROW_KEYS for r in rows)
         for r in rows:  # a tagger source is a span of the article itself
@@ -332,5 +333,6 @@ def test_evaluation_scores_tagger_modes(head_dirs, span_tagger_dir, tiny_corpus,
     cfg = PipelineConfig(model_dir=list(head_dirs.values()), span_tagger=span_tagger_dir)
     run = run_evaluation(cfg, str(tiny_corpus), "test", str(tmp_path), n_boot=0)
     m = records.read_json(run / "metrics.json")
-    assert set(m["attribution"]) == {"rules", "learned", "combined", "tagger", "rules_tagger"}
+    modes = {"rules", "learned", "combined", "tagger", "rules_tagger", "ensemble"}
+    assert set(m["attribution"]) == modes  # the shipped decision over this tagger too
     assert m["attribution"]["rules_tagger"]["exact"]["n_gold"] > 0

@@ -164,7 +164,8 @@ def test_run_records_every_mode_on_the_tiny_polnear(
     m = records.read_json(run / "metrics.json")
     assert (m["split"], m["articles"], m["articles_without_claims"]) == ("test", 2, [])
     # no gold-unattributed claim here is mostly made of attribution spans
-    modes = ["rules", "learned", "combined", "tagger", "rules_tagger"]  # the shipped tagger too
+    # the shipped tagger and decision too
+    modes = ["rules", "learned", "combined", "tagger", "rules_tagger", "ensemble"]
     assert m["unattributed_mostly_attribution"] == {
         "n": 0,
         "predicted_attributed": dict.fromkeys(modes, 0),
