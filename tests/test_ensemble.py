@@ -189,6 +189,8 @@ def test_trainer_settings_are_checked() -> None:
         EnsembleConfig(weights=[0.0])
     with pytest.raises(InputError, match="thresholds"):
         EnsembleConfig(thresholds=[1.5])
+    with pytest.raises(InputError, match="limit=0"):
+        EnsembleConfig(limit=0)
 
 
 def _ann(text: str, groups: list[list[tuple[str, int, int]]]) -> str:
@@ -242,3 +244,12 @@ def test_annotator_agreement_on_a_hand_made_article(tmp_path: Path) -> None:
     # kappa by hand: observed 10/12; the first readers call 6 of 12 attributed, the second 8
     expected = (6 / 12) * (8 / 12) + (6 / 12) * (4 / 12)
     assert dev["kappa"] == pytest.approx((10 / 12 - expected) / (1 - expected))
+
+
+def test_trainer_with_a_missing_dataset_writes_no_run(tmp_path: Path) -> None:
+    from framing.experiments.ensemble import EnsembleConfig, run_ensemble
+
+    cfg = EnsembleConfig(data_root=str(tmp_path / "nowhere"), limit=1)
+    with pytest.raises(InputError, match="dataset polnear not found"):
+        run_ensemble(cfg, tmp_path / "exp")
+    assert not (tmp_path / "exp").exists()

@@ -70,6 +70,8 @@ class EnsembleConfig:
             raise InputError(f"thresholds={self.thresholds}; expected numbers between 0 and 1")
         if self.trees < 1 or self.depth < 1 or not 0 < self.rate <= 1:
             raise InputError("trees and depth must be >= 1 and rate in (0, 1]")
+        if self.limit is not None and self.limit < 1:
+            raise InputError(f"limit={self.limit}; expected a whole number >= 1")
 
 
 @dataclass
@@ -199,14 +201,19 @@ def run_ensemble(cfg: EnsembleConfig, out_root: str | Path = "experiments") -> P
         )
     )
     settings = asdict(cfg)
+    # every source read (and any error in it raised) before a run folder exists
+    docs = {
+        f"{source}_{split}": documents(cfg, source, split)
+        for source in SOURCES
+        for split in SPLITS
+    }
+    data_fp = _data_fingerprint(cfg)
     with records.open_run(out_root, "attribution_ensemble", None, settings, None) as run_dir:
         start = time.perf_counter()
         rows: dict[str, Rows] = {}
-        for source in SOURCES:
-            for split in SPLITS:
-                docs = documents(cfg, source, split)
-                rows[f"{source}_{split}"] = collect(pipeline, docs)
-                log.info("%s %s: %d claims", source, split, len(rows[f"{source}_{split}"].y))
+        for name, group in docs.items():
+            rows[name] = collect(pipeline, group)
+            log.info("%s: %d claims", name.replace("_", " "), len(rows[name].y))
         grid = []
         fitted = {}
         for weight in cfg.weights:
@@ -242,7 +249,7 @@ def run_ensemble(cfg: EnsembleConfig, out_root: str | Path = "experiments") -> P
             **{f"{k}_y": r.y for k, r in rows.items()},
         )
         meta = records.run_metadata(
-            cfg.seed, "cpu", _data_fingerprint(cfg), "attribution", time.perf_counter() - start
+            cfg.seed, "cpu", data_fp, "attribution", time.perf_counter() - start
         )
         metrics = {
             "name": "attribution_ensemble",
