@@ -4,7 +4,7 @@
     python scripts/make_default_model.py --attribution    # the span tagger (about 40 minutes)
     python scripts/make_default_model.py --claims         # the claim model (about 15 minutes)
     python scripts/make_default_model.py --claims --from-run RUN  # copy a recorded run
-    python scripts/make_default_model.py --ensemble       # attribution=ensemble (15 minutes)
+    python scripts/make_default_model.py --ensemble       # attribution=ensemble (8 minutes)
 
 Heads: encoder_logreg on the shipped all-MiniLM-L6-v2, trained on the corpus train split (the
 stance head embeds claim and target separately, pair_mode=concat). Span tagger: experiment

@@ -1,6 +1,6 @@
 """Train the attribution decision of attribution=ensemble and record the run.
 
-    python scripts/train_ensemble.py [--data-root DIR] [--limit N]
+    python scripts/train_ensemble.py [--data-root DIR] [--span-tagger RUN] [--limit N]
 
 Runs the pipeline (claims, rules, the shipped span tagger) on PolNeAR, the corpus and the real
 Ukraine articles, fits the decision on their train splits, chooses it on dev, scores test;
@@ -22,12 +22,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-root", help="folder holding polnear/ and ukraine_news_bias/")
     parser.add_argument("--limit", type=int, help="articles per source and split (a quick run)")
+    parser.add_argument("--span-tagger", default="default", help="default or a tagger run folder")
     parser.add_argument("--out", default="experiments", help="runs folder")
     args = parser.parse_args()
     quiet_third_party()
     log_to_stderr()
     try:
-        cfg = EnsembleConfig(limit=args.limit)
+        cfg = EnsembleConfig(limit=args.limit, span_tagger=args.span_tagger)
         if args.data_root:
             cfg.data_root = args.data_root
         run_dir = run_ensemble(cfg, args.out)

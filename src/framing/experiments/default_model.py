@@ -95,7 +95,7 @@ def make_default_claims(run_dir: Path | None = None, dest: Path | None = None) -
 
 def make_default_ensemble(run_dir: Path | None = None, dest: Path = DEFAULT_ENSEMBLE) -> Path:
     """Train the attribution decision of attribution=ensemble (`experiments/ensemble.py`,
-    about 15 minutes on 2 cores), or take its complete recorded run `run_dir`, and copy its
+    about 8 minutes on 2 cores), or take its complete recorded run `run_dir`, and copy its
     model to `dest`."""
     from framing.experiments.ensemble import EnsembleConfig, run_ensemble
 
@@ -109,10 +109,18 @@ def make_default_ensemble(run_dir: Path | None = None, dest: Path = DEFAULT_ENSE
         return {"weight": chosen["weight"], "threshold": chosen["threshold"], **scores}
 
     run_dir = run_dir or run_ensemble(EnsembleConfig())
-    return _ship(["experiment=attribution_ensemble"], run_dir, dest, "--ensemble", note)
+    made_by = "python scripts/train_ensemble.py"
+    return _ship(["experiment=attribution_ensemble"], run_dir, dest, "--ensemble", note, made_by)
 
 
-def _ship(experiment: list[str], run_dir: Path | None, dest: Path, flag: str, note) -> Path:
+def _ship(
+    experiment: list[str],
+    run_dir: Path | None,
+    dest: Path,
+    flag: str,
+    note,
+    made_by: str | None = None,
+) -> Path:
     """Run `experiment` (or take its complete recorded run `run_dir`), then copy its model and
     config to `dest` with SOURCE.json (the run, its commit and data, `note(metrics)`)."""
     if run_dir is None:
@@ -126,7 +134,7 @@ def _ship(experiment: list[str], run_dir: Path | None, dest: Path, flag: str, no
     if metrics.get("name") != name or not (run_dir / "model").is_dir():
         raise InputError(
             f"{run_dir}: not a saved run of {experiment[0]} "
-            f"(python scripts/train.py {experiment[0]})"
+            f"({made_by or f'python scripts/train.py {experiment[0]}'})"
         )
     tmp = dest.with_name(dest.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)

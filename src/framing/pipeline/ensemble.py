@@ -8,6 +8,7 @@ on their dev splits (`experiments/ensemble.py`; `scripts/make_default_model.py -
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from framing.learning.tagger import TokenTagger
+
+log = logging.getLogger(__name__)
 
 # The shipped decision model (ensemble_model=default): scripts/make_default_model.py --ensemble
 DEFAULT_ENSEMBLE = Path(__file__).resolve().parents[1] / "default_model" / "attribution_ensemble"
@@ -114,7 +117,7 @@ def claim_features(claims: list[Claim], text: str, views: Views) -> np.ndarray:
             "sentence_cue": tag.cue_span is not None,
             "in_quote": depth > 0,
             "has_quote": has_quote(c.text),
-            "opens_quote": c.text.lstrip()[:1] in OPEN_QUOTES + '"',
+            "opens_quote": c.text.lstrip()[:1] in tuple(OPEN_QUOTES + '"'),
             "fully_quoted": fully_quoted(c.text),
             "log_words": math.log1p(len(c.text.split())),
             "paragraph_start": breaks[k],
@@ -203,6 +206,10 @@ class EnsembleModel:
             same = body["features"] == list(FEATURES)
         except FileNotFoundError:
             raise InputError(f"ensemble_model={where}: no {MODEL_FILE} at {path}; {fix}") from None
+        except OSError as e:
+            raise InputError(
+                f"ensemble_model={where}: cannot read {path} ({e.strerror})"
+            ) from None
         except (ValueError, KeyError, TypeError, IndexError) as e:
             raise InputError(
                 f"ensemble_model={where}: {path} is not a decision model ({e}); {fix}"
@@ -216,15 +223,22 @@ class EnsembleModel:
 
 
 def _checked_tree(tree: dict) -> dict:
-    """A tree as arrays, its node references checked (a corrupt file fails here, not later)."""
-    out = {k: np.asarray(tree[k]) for k in ("feature", "threshold", "left", "right", "value")}
+    """A tree as numeric arrays, checked as sklearn builds them (an inner node's children come
+    after it, inside the tree; its feature is one of FEATURES), so that a corrupt file fails
+    here, not in the middle of a run."""
+    out = {k: np.asarray(tree[k], dtype=int) for k in ("feature", "left", "right")}
+    out |= {k: np.asarray(tree[k], dtype=float) for k in ("threshold", "value")}
     n = len(out["value"])
-    if any(len(v) != n for v in out.values()) or n == 0:
-        raise ValueError("tree arrays of different lengths")
+    if n == 0 or any(v.ndim != 1 or len(v) != n for v in out.values()):
+        raise ValueError("tree arrays empty or of different lengths")
+    here = np.arange(n)
     inner = out["left"] >= 0
-    refs = np.concatenate([out["left"][inner], out["right"][inner]])
-    if (refs >= n).any() or (out["feature"][inner] >= len(FEATURES)).any():
-        raise ValueError("a tree node points outside its tree or the features")
+    for child in (out["left"][inner], out["right"][inner]):
+        if (child <= here[inner]).any() or (child >= n).any():
+            raise ValueError("a tree node points outside its tree or back")
+    feature = out["feature"][inner]
+    if ((feature < 0) | (feature >= len(FEATURES))).any():
+        raise ValueError("a tree node reads a feature that does not exist")
     return out
 
 
@@ -251,7 +265,8 @@ def decide(
 ) -> list[Attribution]:
     """The attribution of each claim: unattributed where p < threshold; otherwise that of
     rules_tagger, the tagger or the rules (the first that attributes it), or else the last
-    speaker before it in the same paragraph, implicitly, or an unnamed source."""
+    named speaker before it in the article (implicitly: the decision calls the claim reported
+    speech that none of the three gave a source), or else an attribution without a source."""
     order = sorted(range(len(claims)), key=lambda k: claims[k].start)
     out: dict[int, Attribution] = {}
     last: Attribution | None = None
@@ -276,8 +291,35 @@ def load_ensemble(cfg, all_modes: bool = False) -> EnsembleModel | None:
     named = cfg.attribution == "ensemble" or cfg.ensemble_model != "default"
     if not (cfg.attribution == "ensemble" or all_modes):
         return None
-    if named or (DEFAULT_ENSEMBLE / "model" / MODEL_FILE).is_file():
-        return EnsembleModel.load(cfg.ensemble_model)
+    if not named and not (DEFAULT_ENSEMBLE / "model" / MODEL_FILE).is_file():
+        return None
+    model = EnsembleModel.load(cfg.ensemble_model)
+    trained = _trained_over(cfg.ensemble_model)
+    if trained is not None and trained != str(cfg.span_tagger):
+        log.warning(
+            "ensemble_model=%s was trained over span_tagger=%s, not %s; it reads the tagger's "
+            "output, so train one over this tagger: python scripts/train_ensemble.py "
+            "--span-tagger %s",
+            cfg.ensemble_model,
+            trained,
+            cfg.span_tagger,
+            cfg.span_tagger,
+        )
+    return model
+
+
+def _trained_over(where: str | Path) -> str | None:
+    """The span_tagger setting of the run that made a decision (its config.yaml), if known."""
+    import yaml
+
+    folder = DEFAULT_ENSEMBLE if str(where) == "default" else Path(where)
+    for config in (folder / "config.yaml", folder.parent / "config.yaml"):
+        if config.is_file():
+            try:
+                saved = yaml.safe_load(config.read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError):
+                return None
+            return str(saved.get("span_tagger")) if isinstance(saved, dict) else None
     return None
 
 
