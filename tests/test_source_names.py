@@ -164,3 +164,26 @@ def test_continued_quotation_keeps_the_channel(nlp):
     assert second.attribution.implicit and second.attribution.source == "Putin"
     assert second.attribution.channel == first.attribution.channel
     assert first.attribution.channel.text == "TASS"
+
+
+@pytest.mark.parametrize(
+    "sentence, source",
+    [
+        ("PM Vandermeer said the vote was final.", "Vandermeer"),
+        ("Dutch PM Vandermeer said the vote was final.", "Vandermeer"),
+        # the parser hangs the name on "of": the person is still who spoke
+        (
+            "The loan is due, representative of the U.S. Treasury Department Ramin Tolsen said.",
+            "Ramin Tolsen",
+        ),
+        # but the name of the one spoken for is not the source
+        (
+            "A spokesman for Prime Minister Mark Vandermeer said the vote was final.",
+            "A spokesman for Prime Minister Mark Vandermeer",
+        ),
+        ("An aide to Putin said the talks were over.", "An aide to Putin"),
+    ],
+)
+def test_a_title_or_role_before_the_name_is_not_the_name(nlp, sentence, source):
+    (claim,) = run(nlp, sentence)
+    assert claim.attribution.attributed and claim.attribution.source == source

@@ -266,7 +266,7 @@ def attribution_scores(articles: list[tuple[list[Claim], list[Claim]]]) -> dict:
             res["implicit_f1"] = f1_score(gi, pi, labels=[True], average="macro", zero_division=0)
         att = [(g, p) for g, p in pairs if g.attributed]
         cues = [(g, p) for g, p in att if g.cue is not None]
-        res["source_match"] = _mean((p.source or "").lower() == g.source.lower() for g, p in att)
+        res["source_match"] = _mean(same_name(p.source, g.source) for g, p in att)
         res["source_span_overlap"] = _mean(
             _overlaps(g.source_span, p.source_span) for g, p in att if g.source_span
         )
@@ -277,6 +277,23 @@ def attribution_scores(articles: list[tuple[list[Claim], list[Claim]]]) -> dict:
         res["cue_overlap"] = _mean(_overlaps(g.cue, p.cue) for g, p in cues)
         out[mode] = res
     return out
+
+
+_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def same_name(pred: str | None, gold: str | None) -> bool:
+    """Whether two source names are the same, ignoring case, spacing and curly quotes (stand-off
+    labels may type "Korea's" where the article prints "Korea’s").
+
+    >>> same_name("South Korea’s  Ministry", "south korea's ministry"), same_name(None, "X")
+    (True, False)
+    """
+
+    def norm(name: str) -> str:
+        return " ".join(name.translate(_TYPOGRAPHIC).lower().split())
+
+    return pred is not None and gold is not None and norm(pred) == norm(gold)
 
 
 def _mean(values) -> float | None:

@@ -64,7 +64,7 @@ PERSON_NOUNS = _w("""professor expert analyst researcher fellow scholar director
     spokesman spokeswoman lawmaker senator legislator deputy strategist specialist veteran
     retiree""")
 # Words before a name that mark a person ("Ministry spokesperson Jeon Ha-kyu", "Col. X").
-HONORIFICS = _w("mr mrs ms dr prof gen lt col colonel adm captain capt maj sgt sri")
+HONORIFICS = _w("mr mrs ms dr prof gen lt col colonel adm captain capt maj sgt sri pm")
 # Words that are titles only before their partner ("Tan Sri Ahmad"); alone they are surnames.
 PAIRED_TITLES = {"tan": "sri", "puan": "sri"}
 SPOKES_NOUNS = _w("spokesperson spokesman spokeswoman spokespeople mouthpiece")
@@ -84,7 +84,7 @@ KNOWN_ORGS = _w("""xinhua tass reuters afp ap ria novosti interfax kcna yonhap i
 TITLE_WORDS = _w("""mr mrs ms dr prof president premier minister ambassador general gen lt col
     colonel admiral adm rear vice deputy secretary spokesperson spokesman spokeswoman chief
     senator sen rep governor captain capt major maj sergeant commander foreign defense defence
-    state chairman sri dato datuk sheikh""")
+    state chairman sri dato datuk sheikh pm chancellor mayor""")
 # Family names written first (Chinese, Korean, Vietnamese): "Tan Wenlu", "Park Ji-won", "Le Thi
 # Hoa" are one person however NER splits, shortens or labels them.
 SURNAMES = frozenset(

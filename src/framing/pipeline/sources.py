@@ -218,7 +218,7 @@ def _person_in(span: TokenSpan) -> str | None:
         for e in span.doc.ents
         if e.label_ == "PERSON"
         and span.start <= e.start < span.end
-        and (e.root.dep_ not in ("poss", "pobj") or e.root.i == span.root.i)
+        and (e.root.dep_ not in ("poss", "pobj") or e.root.i == span.root.i or _run_on(e, span))
     ]
     if people and span.root.lower_ not in KNOWN_ORGS:
         return _clean_name(people[-1]) or people[-1].text
@@ -239,6 +239,7 @@ def _person_in(span: TokenSpan) -> str | None:
         while i > span.start and (
             doc[i - 1].pos_ == "PROPN"
             and doc[i - 1].text[:1].isupper()
+            and doc[i - 1].lower_.rstrip(".") not in HONORIFICS  # "Dutch PM Rutte"
             or doc[i - 1].text == "-"
             or doc[i - 1].text in SURNAMES
             and doc[i - 1].dep_ == "compound"  # "He Lei"
@@ -251,6 +252,21 @@ def _person_in(span: TokenSpan) -> str | None:
         if root.ent_type_ in ("", "ORG", "PERSON") and _surname_first(name):
             return name
     return None
+
+
+def _run_on(ent, span: TokenSpan) -> bool:
+    """A name closing the mention right after a noun, with no word between to make it a
+    complement: the parser's object of "of" in "representative of the U.S. Treasury Department
+    Ramin Toloui" is the person the whole mention describes (not "an aide to Putin", nor "a
+    spokesman for Prime Minister Mark Rutte", where the name is the object's own)."""
+    before = ent.doc[ent.start - 1] if ent.start > span.start else None
+    return (
+        ent.end == span.end
+        and before is not None
+        and before.pos_ in ("NOUN", "PROPN")
+        and before.ent_type_ != "PERSON"
+        and before.lower_.rstrip(".") not in TITLE_WORDS | PERSON_ROLES | HONORIFICS
+    )
 
 
 def source_type(span: TokenSpan) -> str:
