@@ -182,6 +182,15 @@ def test_continued_quotation_keeps_the_channel(nlp):
             "A spokesman for Prime Minister Mark Vandermeer",
         ),
         ("An aide to Putin said the talks were over.", "An aide to Putin"),
+        # the name set off after the role, wherever the parser hangs it
+        (
+            "The U.S. ambassador to the OSCE, Daniel Barrow, said in a statement it was false.",
+            "Daniel Barrow",
+        ),
+        (
+            "The head of the agency, the Federal Migration Service, said the rule would change.",
+            "The head of the agency",
+        ),
     ],
 )
 def test_a_title_or_role_before_the_name_is_not_the_name(nlp, sentence, source):

@@ -226,6 +226,9 @@ def _person_in(span: TokenSpan) -> str | None:
         if child.dep_ == "appos" and child.i >= span.end and child.ent_type_ == "PERSON":
             ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)
             return _clean_name(ent)
+    named = _appositive_name(span)
+    if named:
+        return named
     root = span.root
     appos = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
     if (
@@ -251,6 +254,33 @@ def _person_in(span: TokenSpan) -> str | None:
         name = _text(doc, i, root.i)
         if root.ent_type_ in ("", "ORG", "PERSON") and _surname_first(name):
             return name
+    return None
+
+
+def _appositive_name(span: TokenSpan) -> str | None:
+    """The name set off after a person's role, however the parser hangs it or NER labels it:
+    "The U.S. ambassador to the OSCE, Daniel Baer, said" (on "OSCE"), "The head of the
+    commission, Mykhailo Okhendovskyi, said" (no entity)."""
+    if head_lemma(span.root) not in PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS:
+        return None
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return None
+    for tok in span:
+        for child in tok.children:
+            if child.dep_ != "appos" or child.i <= span.end:
+                continue
+            words = [t for t in child.subtree if t.dep_ == "compound" or t.i == child.i]
+            last = words[-1].i
+            closed = last + 1 >= len(doc) or doc[last + 1].is_punct
+            if (
+                closed
+                and words[0].i == span.end + 1
+                and [t.i for t in words] == list(range(words[0].i, last + 1))
+                and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
+                and not any(t.ent_type_ in ORG_LABELS or t.ent_type_ == "GPE" for t in words)
+            ):
+                return _text(doc, words[0].i, last)
     return None
 
 
