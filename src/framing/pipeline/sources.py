@@ -8,21 +8,18 @@ from typing import TYPE_CHECKING
 
 from framing.pipeline.lexicon import (
     DOCUMENT_NOUNS,
-    HONORIFICS,
     KNOWN_ORGS,
     ORG_LABELS,
     ORG_NOUNS,
-    PAIRED_TITLES,
-    PERSON_NOUNS,
     PERSON_ROLES,
     PRONOUNS,
     QUANTIFIERS,
     SPOKES_NOUNS,
-    SURNAMES,
     TITLE_WORDS,
     UNNAMED_NOUNS,
     head_lemma,
 )
+from framing.pipeline.names import clean_name, person_in, surname_first
 from framing.pipeline.phrases import without_clauses
 
 if TYPE_CHECKING:
@@ -49,8 +46,8 @@ class Memory:
         for ent in doc.ents:
             if not lo <= ent.start < hi:
                 continue
-            if ent.label_ == "PERSON" or ent.label_ == "ORG" and _surname_first(ent.text):
-                name = _clean_name(ent)  # titles dropped: "Putin" of "President Putin"
+            if ent.label_ == "PERSON" or ent.label_ == "ORG" and surname_first(ent.text):
+                name = clean_name(ent)  # titles dropped: "Putin" of "President Putin"
                 if name:
                     self.people.append((name, _title_words(ent)))
                     self.nations[name] = _nation_words(ent)
@@ -111,11 +108,6 @@ class Memory:
         return None
 
 
-def _text(doc: Doc, first: int, last: int) -> str:
-    """Text of tokens first..last (inclusive) as written, hyphens and all."""
-    return doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
-
-
 # Role nouns that name the same post ("the Russian leader" for "President Vladimir Putin").
 _ROLE_KIN = {
     "minister": {"chief"},
@@ -128,11 +120,6 @@ _GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
 _GROUP_CONTRAST = {"other", "others", "another", "different", "rival"}
 # Country abbreviations, stemmed as their adjective is ("US" as "American").
 _STEM_ALIAS = {"us": "amer", "usa": "amer", "uk": "brit"}
-# Words that make a run that starts with a family name a company ("Sun Microsystems").
-_COMPANY_WORDS = frozenset(
-    "research microsystems airlines airways express motors electronics holdings enterprises "
-    "corp inc co ltd bank am industries group".split()
-)
 
 
 def _stem(word: str) -> str:
@@ -140,46 +127,6 @@ def _stem(word: str) -> str:
     "Russian"), as do spelling variants ("defence", "defense")."""
     w = word.lower().replace(".", "")
     return _STEM_ALIAS.get(w, w[:4])
-
-
-def _is_title(words: list, k: int) -> bool:
-    w = words[k].lower_.rstrip(".")
-    partner = PAIRED_TITLES.get(w)
-    if partner:  # "Tan Sri Ahmad", but "Tan Wenlu"
-        return k + 1 < len(words) and words[k + 1].lower_.rstrip(".") == partner
-    return w in TITLE_WORDS
-
-
-def _name_start(ent) -> int:
-    """Where a name begins: with a family name NER left out before it ("Vu" of "Vu Thi Lan")."""
-    doc = ent.doc
-    i = ent.start
-    if i > 0 and doc[i - 1].text in SURNAMES and doc[i - 1].dep_ == "compound":
-        if ent.start <= doc[i - 1].head.i < ent.end:
-            return i - 1
-    return i
-
-
-def _clean_name(ent) -> str:
-    words = [t for t in ent.doc[_name_start(ent) : ent.end] if t.text not in _POSSESSIVE]
-    while words and _is_title(words, 0):
-        words = words[1:]
-    return _text(ent.doc, words[0].i, words[-1].i) if words else ""
-
-
-def _surname_first(name: str) -> bool:
-    """Whether a capitalised run reads as a family name first: "Le Thi Hoa", "He Lei",
-    "Park Ji-won" (NER often takes these for organisations or misses them)."""
-    parts = name.split()
-    if not 2 <= len(parts) <= 3 or parts[0] not in SURNAMES:
-        return False
-    return all(
-        p[:1].isupper()
-        and p.replace("-", "").isalpha()
-        and not p.isupper()
-        and p.lower() not in ORG_NOUNS | KNOWN_ORGS | _COMPANY_WORDS
-        for p in parts
-    )
 
 
 def _title_tokens(ent) -> list:
@@ -207,96 +154,6 @@ def _title_words(ent) -> set[str]:
 def _nation_words(ent) -> set[str]:
     """Stems of the country words in a person's role ("Russian President", "Russia's")."""
     return {_stem(t.text) for t in _title_tokens(ent) if t.ent_type_ in ("NORP", "GPE")}
-
-
-def _person_in(span: TokenSpan) -> str | None:
-    """The person a mention names: its last PERSON entity, a name set off after it ("a deputy
-    minister, Yevgeny Rostovtsev,"), or a title or a family name followed by a name NER
-    missed or took for an organisation ("researcher Le Thi Hoa", "He Lei")."""
-    people = [  # not a name that only qualifies the head: "Mali's authorities", "a diplomat in X"
-        e
-        for e in span.doc.ents
-        if e.label_ == "PERSON"
-        and span.start <= e.start < span.end
-        and (e.root.dep_ not in ("poss", "pobj") or e.root.i == span.root.i or _run_on(e, span))
-    ]
-    if people and span.root.lower_ not in KNOWN_ORGS:
-        return _clean_name(people[-1]) or people[-1].text
-    for child in span.root.children:
-        if child.dep_ == "appos" and child.i >= span.end and child.ent_type_ == "PERSON":
-            ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)
-            return _clean_name(ent)
-    named = _appositive_name(span)
-    if named:
-        return named
-    root = span.root
-    appos = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
-    if (
-        appos
-        and head_lemma(appos[0]) in PERSON_NOUNS
-        and all(w[:1].isupper() for w in span.text.split())
-    ):
-        return _clean_name(span)  # "Carolina Vasconcelos, a professor of ..."
-    if root.pos_ == "PROPN" and root.i == span.end - 1 and root.text[:1].isupper():
-        doc, i = span.doc, root.i
-        while i > span.start and (
-            doc[i - 1].pos_ == "PROPN"
-            and doc[i - 1].text[:1].isupper()
-            and doc[i - 1].lower_.rstrip(".") not in HONORIFICS  # "Dutch PM Rutte"
-            or doc[i - 1].text == "-"
-            or doc[i - 1].text in SURNAMES
-            and doc[i - 1].dep_ == "compound"  # "He Lei"
-        ):
-            i -= 1
-        before = {t.lower_.rstrip(".") for t in doc[span.start : i]}
-        if i > span.start and before & (HONORIFICS | PERSON_ROLES | SPOKES_NOUNS):
-            return _text(doc, i, root.i)
-        name = _text(doc, i, root.i)
-        if root.ent_type_ in ("", "ORG", "PERSON") and _surname_first(name):
-            return name
-    return None
-
-
-def _appositive_name(span: TokenSpan) -> str | None:
-    """The name set off after a person's role, however the parser hangs it or NER labels it:
-    "The U.S. ambassador to the OSCE, Daniel Baer, said" (on "OSCE"), "The head of the
-    commission, Mykhailo Okhendovskyi, said" (no entity)."""
-    if head_lemma(span.root) not in PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS:
-        return None
-    doc = span.doc
-    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
-        return None
-    for tok in span:
-        for child in tok.children:
-            if child.dep_ != "appos" or child.i <= span.end:
-                continue
-            words = [t for t in child.subtree if t.dep_ == "compound" or t.i == child.i]
-            last = words[-1].i
-            closed = last + 1 >= len(doc) or doc[last + 1].is_punct
-            if (
-                closed
-                and words[0].i == span.end + 1
-                and [t.i for t in words] == list(range(words[0].i, last + 1))
-                and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
-                and not any(t.ent_type_ in ORG_LABELS or t.ent_type_ == "GPE" for t in words)
-            ):
-                return _text(doc, words[0].i, last)
-    return None
-
-
-def _run_on(ent, span: TokenSpan) -> bool:
-    """A name closing the mention right after a noun, with no word between to make it a
-    complement: the parser's object of "of" in "representative of the U.S. Treasury Department
-    Ramin Toloui" is the person the whole mention describes (not "an aide to Putin", nor "a
-    spokesman for Prime Minister Mark Rutte", where the name is the object's own)."""
-    before = ent.doc[ent.start - 1] if ent.start > span.start else None
-    return (
-        ent.end == span.end
-        and before is not None
-        and before.pos_ in ("NOUN", "PROPN")
-        and before.ent_type_ != "PERSON"
-        and before.lower_.rstrip(".") not in TITLE_WORDS | PERSON_ROLES | HONORIFICS
-    )
 
 
 def source_type(span: TokenSpan) -> str:
@@ -368,7 +225,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         if of and of[0].i < span.end:
             inner = resolve_mention(span.doc[span.start + 2 : span.end], memory)
             return (inner[0], inner[1]) if inner else (text, source_type(span))
-    name = _person_in(span)
+    name = person_in(span)
     if name:
         short = name.split()[-1] if " " not in name else None
         return (memory.full_name(short) if short else None) or name, "named_person"

@@ -1,0 +1,168 @@
+"""Person names in source mentions: the name a mention gives (its last PERSON entity, a name
+set off after a role, a family name written first), without titles or possessives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from framing.pipeline.lexicon import (
+    HONORIFICS,
+    KNOWN_ORGS,
+    ORG_LABELS,
+    ORG_NOUNS,
+    PAIRED_TITLES,
+    PERSON_NOUNS,
+    PERSON_ROLES,
+    SPOKES_NOUNS,
+    SURNAMES,
+    TITLE_WORDS,
+    head_lemma,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as TokenSpan
+
+_POSSESSIVE = ("'s", "’s", "'", "’")
+
+
+def text_of(doc: Doc, first: int, last: int) -> str:
+    """Text of tokens first..last (inclusive) as written, hyphens and all."""
+    return doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
+
+
+# Words that make a run that starts with a family name a company ("Sun Microsystems").
+_COMPANY_WORDS = frozenset(
+    "research microsystems airlines airways express motors electronics holdings enterprises "
+    "corp inc co ltd bank am industries group".split()
+)
+
+
+def _is_title(words: list, k: int) -> bool:
+    w = words[k].lower_.rstrip(".")
+    partner = PAIRED_TITLES.get(w)
+    if partner:  # "Tan Sri Ahmad", but "Tan Wenlu"
+        return k + 1 < len(words) and words[k + 1].lower_.rstrip(".") == partner
+    return w in TITLE_WORDS
+
+
+def _name_start(ent) -> int:
+    """Where a name begins: with a family name NER left out before it ("Vu" of "Vu Thi Lan")."""
+    doc = ent.doc
+    i = ent.start
+    if i > 0 and doc[i - 1].text in SURNAMES and doc[i - 1].dep_ == "compound":
+        if ent.start <= doc[i - 1].head.i < ent.end:
+            return i - 1
+    return i
+
+
+def clean_name(ent) -> str:
+    words = [t for t in ent.doc[_name_start(ent) : ent.end] if t.text not in _POSSESSIVE]
+    while words and _is_title(words, 0):
+        words = words[1:]
+    return text_of(ent.doc, words[0].i, words[-1].i) if words else ""
+
+
+def surname_first(name: str) -> bool:
+    """Whether a capitalised run reads as a family name first: "Le Thi Hoa", "He Lei",
+    "Park Ji-won" (NER often takes these for organisations or misses them)."""
+    parts = name.split()
+    if not 2 <= len(parts) <= 3 or parts[0] not in SURNAMES:
+        return False
+    return all(
+        p[:1].isupper()
+        and p.replace("-", "").isalpha()
+        and not p.isupper()
+        and p.lower() not in ORG_NOUNS | KNOWN_ORGS | _COMPANY_WORDS
+        for p in parts
+    )
+
+
+def _appositive_name(span: TokenSpan) -> str | None:
+    """The name set off after a person's role, however the parser hangs it or NER labels it:
+    "The U.S. ambassador to the OSCE, Daniel Baer, said" (on "OSCE"), "The head of the
+    commission, Mykhailo Okhendovskyi, said" (no entity)."""
+    if head_lemma(span.root) not in PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS:
+        return None
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return None
+    for tok in span:
+        for child in tok.children:
+            if child.dep_ != "appos" or child.i <= span.end:
+                continue
+            words = [t for t in child.subtree if t.dep_ == "compound" or t.i == child.i]
+            last = words[-1].i
+            closed = last + 1 >= len(doc) or doc[last + 1].is_punct
+            if (
+                closed
+                and words[0].i == span.end + 1
+                and [t.i for t in words] == list(range(words[0].i, last + 1))
+                and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
+                and not any(t.ent_type_ in ORG_LABELS or t.ent_type_ == "GPE" for t in words)
+            ):
+                return text_of(doc, words[0].i, last)
+    return None
+
+
+def _run_on(ent, span: TokenSpan) -> bool:
+    """A name closing the mention right after a noun, with no word between to make it a
+    complement: the parser's object of "of" in "representative of the U.S. Treasury Department
+    Ramin Toloui" is the person the whole mention describes (not "an aide to Putin", nor "a
+    spokesman for Prime Minister Mark Rutte", where the name is the object's own)."""
+    before = ent.doc[ent.start - 1] if ent.start > span.start else None
+    return (
+        ent.end == span.end
+        and before is not None
+        and before.pos_ in ("NOUN", "PROPN")
+        and before.ent_type_ != "PERSON"
+        and before.lower_.rstrip(".") not in TITLE_WORDS | PERSON_ROLES | HONORIFICS
+    )
+
+
+def person_in(span: TokenSpan) -> str | None:
+    """The person a mention names: its last PERSON entity, a name set off after it ("a deputy
+    minister, Yevgeny Rostovtsev,"), or a title or a family name followed by a name NER
+    missed or took for an organisation ("researcher Le Thi Hoa", "He Lei")."""
+    people = [  # not a name that only qualifies the head: "Mali's authorities", "a diplomat in X"
+        e
+        for e in span.doc.ents
+        if e.label_ == "PERSON"
+        and span.start <= e.start < span.end
+        and (e.root.dep_ not in ("poss", "pobj") or e.root.i == span.root.i or _run_on(e, span))
+    ]
+    if people and span.root.lower_ not in KNOWN_ORGS:
+        return clean_name(people[-1]) or people[-1].text
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.i >= span.end and child.ent_type_ == "PERSON":
+            ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)
+            return clean_name(ent)
+    named = _appositive_name(span)
+    if named:
+        return named
+    root = span.root
+    appos = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
+    if (
+        appos
+        and head_lemma(appos[0]) in PERSON_NOUNS
+        and all(w[:1].isupper() for w in span.text.split())
+    ):
+        return clean_name(span)  # "Carolina Vasconcelos, a professor of ..."
+    if root.pos_ == "PROPN" and root.i == span.end - 1 and root.text[:1].isupper():
+        doc, i = span.doc, root.i
+        while i > span.start and (
+            doc[i - 1].pos_ == "PROPN"
+            and doc[i - 1].text[:1].isupper()
+            and doc[i - 1].lower_.rstrip(".") not in HONORIFICS  # "Dutch PM Rutte"
+            or doc[i - 1].text == "-"
+            or doc[i - 1].text in SURNAMES
+            and doc[i - 1].dep_ == "compound"  # "He Lei"
+        ):
+            i -= 1
+        before = {t.lower_.rstrip(".") for t in doc[span.start : i]}
+        if i > span.start and before & (HONORIFICS | PERSON_ROLES | SPOKES_NOUNS):
+            return text_of(doc, i, root.i)
+        name = text_of(doc, i, root.i)
+        if root.ent_type_ in ("", "ORG", "PERSON") and surname_first(name):
+            return name
+    return None
