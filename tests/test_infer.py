@@ -197,6 +197,8 @@ def test_seed_article_with_the_default_model() -> None:
     assert len(vague) >= 3 and all(by_source[s] == {"unnamed"} for s in vague), vague
     for person in ("Zhang Hong", "Song Zhongping", "Cui Heng", "Vladimir Putin"):
         assert by_source[person] == {"named_person"}, person
+    # the news agency that reports the Kremlin meeting is a source of its own
+    assert [s for s in by_source if "Xinhua" in s], sorted(by_source)
     zhang = [r for r in rows if r["cue"] == "said" and r["text"].rstrip().endswith("Zhang said.")]
     assert zhang and zhang[0]["source"] == "Zhang Hong"
     for r in rows:
