@@ -35,9 +35,10 @@ from framing.data.public import Skipped, default_data_root
 from framing.data.tasks import corpus_splits
 from framing.data.ukraine import as_corpus_doc, load_real
 from framing.pipeline.analyze import Pipeline, PipelineConfig
-from framing.pipeline.article import Document
 from framing.pipeline.batch import BatchNLP, BatchTagger
+from framing.pipeline.claims import split_claims
 from framing.pipeline.ensemble import FEATURES, EnsembleModel, attribution_views, claim_features
+from framing.pipeline.segment import segment
 from framing.runs import records
 
 log = logging.getLogger(__name__)
@@ -84,31 +85,35 @@ class Rows:
     articles: int
 
 
-def documents(cfg: EnsembleConfig, source: str, split: str) -> list[tuple[str, str, object]]:
-    """(id, text, gold) of each article: gold a PolNeAR Article or a corpus-style document."""
+Docs = list[tuple[str, object]]  # (text, gold): gold a PolNeAR Article or a corpus document
+
+
+def documents(cfg: EnsembleConfig) -> tuple[dict[str, Docs], str]:
+    """The articles of every source and split ("polnear_train", ...), each source read once,
+    and one fingerprint of the three sources' files."""
     root = Path(cfg.data_root)
-    if source == "polnear":
+    out: dict[str, Docs] = {}
+    for split in SPLITS:
         arts = load_polnear(root / "polnear", split, Skipped())
-        out = [(a.id, a.text, a) for a in arts]
-    elif source == "corpus":
-        out = [(d["article_id"], d["text"], d) for d in corpus_splits(cfg.corpus)[0][split]]
-    else:
-        real, _ = load_real(root / "ukraine_news_bias", project_path(cfg.labels))
-        out = [(a.article_id, a.text, as_corpus_doc(a)) for a in real[split]]
-    return out[: cfg.limit] if cfg.limit else out
+        out[f"polnear_{split}"] = [(a.text, a) for a in arts]
+    corpus, corpus_fp = corpus_splits(cfg.corpus)
+    real, real_fp = load_real(root / "ukraine_news_bias", project_path(cfg.labels))
+    for split in SPLITS:
+        out[f"corpus_{split}"] = [(d["text"], d) for d in corpus[split]]
+        out[f"ukraine_{split}"] = [(a.text, as_corpus_doc(a)) for a in real[split]]
+    if cfg.limit:
+        out = {name: docs[: cfg.limit] for name, docs in out.items()}
+    polnear_fp = fingerprint(sorted((root / "polnear" / "data").glob("*/*/*")))
+    data_fp = hashlib.sha256(" ".join([polnear_fp, corpus_fp, real_fp]).encode()).hexdigest()
+    return {f"{s}_{p}": out[f"{s}_{p}"] for s in SOURCES for p in SPLITS}, data_fp[:16]
 
 
-def collect(pipeline: Pipeline, docs: list[tuple[str, str, object]]) -> Rows:
+def collect(pipeline: Pipeline, docs: Docs) -> Rows:
     """Run the pipeline's claim splitting, rules and tagger on `docs` and read off the rows."""
     xs, ys, base = [], [], {b: [] for b in BASELINES}
-    for doc_id, text, gold in docs:
+    for text, gold in docs:
         nlp, tagger = BatchNLP(pipeline.nlp), BatchTagger(pipeline.tagger)
-        plain = pipeline.nlp
-        pipeline.nlp = nlp
-        try:
-            claims = pipeline.claims(Document(doc_id, text), rules=False)
-        finally:
-            pipeline.nlp = plain
+        claims = split_claims(text, segment(text), nlp, pipeline.cfg.include_headline)
         if not claims:
             continue
         views = attribution_views(claims, text, nlp, tagger, pipeline.cfg.tagger_cover)
@@ -202,12 +207,7 @@ def run_ensemble(cfg: EnsembleConfig, out_root: str | Path = "experiments") -> P
     )
     settings = asdict(cfg)
     # every source read (and any error in it raised) before a run folder exists
-    docs = {
-        f"{source}_{split}": documents(cfg, source, split)
-        for source in SOURCES
-        for split in SPLITS
-    }
-    data_fp = _data_fingerprint(cfg)
+    docs, data_fp = documents(cfg)
     with records.open_run(out_root, "attribution_ensemble", None, settings, None) as run_dir:
         start = time.perf_counter()
         rows: dict[str, Rows] = {}
@@ -262,14 +262,3 @@ def run_ensemble(cfg: EnsembleConfig, out_root: str | Path = "experiments") -> P
         records.write_json(run_dir / "metrics.json", metrics)
         records.set_status(run_dir, "complete")
     return run_dir
-
-
-def _data_fingerprint(cfg: EnsembleConfig) -> str:
-    """One fingerprint of the three sources' files."""
-    root = Path(cfg.data_root)
-    parts = [
-        fingerprint(sorted((root / "polnear" / "data").glob("*/*/*"))),
-        corpus_splits(cfg.corpus)[1],
-        load_real(root / "ukraine_news_bias", project_path(cfg.labels))[1],
-    ]
-    return hashlib.sha256(" ".join(parts).encode()).hexdigest()[:16]
