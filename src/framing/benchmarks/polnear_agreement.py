@@ -12,14 +12,13 @@ other annotator with the alphabetically first one, whose annotation the evaluati
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from pathlib import Path
 
 from framing.benchmarks.real_news import claim_gold
 from framing.core.errors import InputError
 from framing.data.corpus import fingerprint
-from framing.data.polnear import SPLITS, Article, parse_ann, parse_groups, sentence_spans
-from framing.data.public import dataset_dir
+from framing.data.polnear import SPLITS, Article, annotator_readings, sentence_spans
+from framing.data.public import Skipped, dataset_dir
 from framing.runs import records
 
 FOLDERS = (*SPLITS, "annotator-training")
@@ -36,40 +35,18 @@ def _kappa(pairs: list[tuple[bool, bool]]) -> float | None:
     return (observed - expected) / (1 - expected) if expected < 1 else None
 
 
-def annotations(folder: Path) -> dict[str, list[Article]]:
+def annotations(folder: Path, skipped: Skipped) -> dict[str, list[Article]]:
     """Articles of one split folder annotated by two or more readable annotators, each
-    annotator's reading in file-name order (unreadable .ann files are left out)."""
-    by_article: dict[str, list[Path]] = defaultdict(list)
-    for ann in sorted((folder / "attributions").glob("*.ann")):
-        article, _, _ = ann.stem.rpartition("_")
-        by_article[article].append(ann)
-    out = {}
-    for article, files in by_article.items():
-        txt = folder / "text" / f"{article}.txt"
-        if len(files) < 2 or not txt.is_file():
-            continue
-        text = txt.read_text(encoding="utf-8")
-        readings = []
-        for ann in files:
-            try:
-                who = ann.stem.rpartition("_")[2]
-                readings.append(
-                    Article(
-                        article, folder.name, who, text, parse_ann(ann, text), parse_groups(ann)
-                    )
-                )
-            except ValueError:
-                continue
-        if len(readings) >= 2:
-            out[article] = readings
-    return out
+    annotator's reading in file-name order (unreadable .ann files go to `skipped`)."""
+    readings = annotator_readings(folder / "text", folder / "attributions", folder.name, skipped)
+    return {r[0].id: r for r in readings if len(r) >= 2}
 
 
-def agreement(folder: Path) -> dict:
+def agreement(folder: Path, skipped: Skipped) -> dict:
     """Pairwise and first-annotator agreement over one split folder's multi-annotated articles."""
     every: list[tuple[bool, bool]] = []
     first: list[tuple[bool, bool]] = []
-    arts = annotations(folder)
+    arts = annotations(folder, skipped)
     pairs = 0
     for readings in arts.values():
         spans = sentence_spans(readings[0].text)
@@ -103,7 +80,8 @@ def run_agreement(root: str | Path, out_root: str | Path = "experiments") -> Pat
     settings = {"root": str(root), "unit": "sentence", "gold": "Content covers half"}
     with records.open_run(out_root, "polnear_agreement", None, settings, None) as run_dir:
         start = time.perf_counter()
-        by_split = {f: agreement(folder / "data" / f) for f in present}
+        skipped = Skipped()
+        by_split = {f: agreement(folder / "data" / f, skipped) for f in present}
         files = sorted((folder / "data").glob("*/*/*"))
         meta = records.run_metadata(
             0, "cpu", fingerprint(files), "polnear", time.perf_counter() - start
@@ -117,6 +95,7 @@ def run_agreement(root: str | Path, out_root: str | Path = "experiments") -> Pat
             "splits": by_split,
             "train_dev_test_agreement": overall / n if n else None,
             "train_dev_test_sentence_pairs": n,
+            "skipped_records": skipped.items,
             "meta": meta,
         }
         records.write_json(run_dir / "metrics.json", metrics)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,21 +137,34 @@ def load_polnear(root: str | Path, split: str, skipped: Skipped) -> list[Article
             f"dataset polnear is incomplete: {text_dir} or {ann_dir} is missing; fetch it with "
             "`python scripts/download_data.py polnear --root <data root>`"
         )
+    out = []
+    for readings in annotator_readings(text_dir, ann_dir, split, skipped, first_only=True):
+        out.extend(readings)
+    if not out:
+        raise InputError(f"no readable PolNeAR articles in {ann_dir}")
+    return out
+
+
+def annotator_readings(
+    text_dir: Path, ann_dir: Path, split: str, skipped: Skipped, first_only: bool = False
+) -> Iterator[list[Article]]:
+    """Per article (in name order), its annotators' readings in file-name order: every one that
+    parses, or with `first_only` the first that does. Unreadable files go to `skipped`."""
     by_article: dict[str, list[Path]] = defaultdict(list)
     for ann in sorted(ann_dir.glob("*.ann")):
-        article, _, annotator = ann.stem.rpartition("_")
+        article, _, _ = ann.stem.rpartition("_")
         if not article:
             skipped.add(ann, 0, "file name is not <article>_<annotator>.ann")
             continue
         by_article[article].append(ann)
-    out = []
     for article, files in sorted(by_article.items()):
         txt = text_dir / f"{article}.txt"
         if not txt.is_file():
             skipped.add(files[0], 0, f"no article text {txt.name}")
             continue
         text = txt.read_text(encoding="utf-8")
-        for ann in files:  # sorted: alphabetically first annotator that parses
+        readings = []
+        for ann in files:
             try:
                 spans, groups = parse_ann(ann, text), parse_groups(ann)
             except ValueError as e:
@@ -158,11 +172,11 @@ def load_polnear(root: str | Path, split: str, skipped: Skipped) -> list[Article
                 file, _, line = path_line.rpartition(":")
                 skipped.add(Path(file), int(line) if line.isdigit() else 0, reason)
                 continue
-            out.append(Article(article, split, ann.stem.rpartition("_")[2], text, spans, groups))
-            break
-    if not out:
-        raise InputError(f"no readable PolNeAR articles in {ann_dir}")
-    return out
+            who = ann.stem.rpartition("_")[2]
+            readings.append(Article(article, split, who, text, spans, groups))
+            if first_only:
+                break
+        yield readings
 
 
 # ------------------------------------------------------------------------------- sentences
