@@ -7,6 +7,8 @@ import csv
 import json
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -256,6 +258,28 @@ def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def _registered_schemas() -> None:
     framing_config.register()
+
+
+def run_script(
+    script: str, *args: str, cwd: Path = REPO, timeout: int = 120
+) -> subprocess.CompletedProcess:
+    """`python scripts/<script> ARGS` in a fresh process, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, str(SCRIPTS / script), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def unwritable_cache(tmp_path: Path, monkeypatch) -> Path:
+    """$FRAMING_CACHE_DIR under a file, so that no cache folder can be made there."""
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(blocker / "cache"))
+    return blocker / "cache"
 
 
 def compose_train(overrides: list[str] = ()) -> DictConfig:

@@ -379,13 +379,10 @@ def test_backend_is_checked() -> None:
 
 
 def test_onnx_cache_that_cannot_be_written_falls_back_to_torch(
-    tiny_model: str, tmp_path: Path, monkeypatch, caplog
+    tiny_model: str, unwritable_cache: Path, caplog
 ) -> None:
     from framing.learning.encoders import get_encoder
 
-    blocker = tmp_path / "not_a_folder"
-    blocker.write_text("x")
-    monkeypatch.setenv("FRAMING_CACHE_DIR", str(blocker / "cache"))
     enc = get_encoder(tiny_model, 32, 16, "cpu")
     assert enc.onnx_copy() is enc  # torch, with a warning saying what to do
     assert "Set FRAMING_CACHE_DIR to a writable folder" in caplog.text

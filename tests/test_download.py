@@ -9,13 +9,12 @@ import importlib.util
 import io
 import json
 import subprocess
-import sys
 import tarfile
 import urllib.error
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SCRIPTS
+from conftest import REPO, SCRIPTS, run_script
 
 from framing.data import datasets
 from framing.data import fetch as fetching
@@ -299,13 +298,7 @@ def test_truncated_archive_is_an_error(tmp_path: Path) -> None:
 
 
 def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(SCRIPTS / "download_data.py"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_script("download_data.py", *args, cwd=cwd, timeout=60)
 
 
 @pytest.mark.parametrize("args", [["nosuchdata"], ["frac", "--bogus"]])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, SCRIPTS
+from conftest import REPO, SCRIPTS, run_script
 
 from framing.core.errors import InputError
 from framing.pipeline.html_index import bootstrap_shares
@@ -280,13 +280,7 @@ def test_every_rows_format_gives_the_same_report(tmp_path: Path, fmt: str) -> No
 
 
 def report(*args: str, cwd: Path = REPO):
-    return subprocess.run(
-        [sys.executable, str(SCRIPTS / "report.py"), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_script("report.py", *args, cwd=cwd)
 
 
 def test_script_writes_a_report_from_a_parquet_folder(tmp_path: Path) -> None:

@@ -196,11 +196,8 @@ def test_truncated_cache_files_are_made_again(tagger_dir: Path, cache: Path) -> 
 
 
 def test_an_unwritable_cache_warns_once_and_keeps_torch(
-    tagger_dir: Path, tmp_path: Path, monkeypatch, caplog
+    tagger_dir: Path, unwritable_cache: Path, caplog
 ) -> None:
-    blocker = tmp_path / "not_a_folder"
-    blocker.write_text("x")
-    monkeypatch.setenv("FRAMING_CACHE_DIR", str(blocker / "cache"))
     tagger = load_tagger(str(tagger_dir), "cpu", "onnx_int8")
     assert isinstance(tagger, TokenTagger) and tagger.runner is tagger.model
     assert caplog.text.count("Set FRAMING_CACHE_DIR to a writable folder") == 1
