@@ -124,7 +124,7 @@ def claim_features(claims: list[Claim], text: str, views: Views) -> np.ndarray:
         }
         depth = quote_depth(c.text, depth)
         prev_end = c.end
-    rows = []
+    out = np.zeros((len(claims), len(FEATURES)))
     for pos, k in enumerate(order):
         before = own[order[pos - 1]] if pos > 0 else None
         after = own[order[pos + 1]] if pos + 1 < len(order) else None
@@ -135,10 +135,7 @@ def claim_features(claims: list[Claim], text: str, views: Views) -> np.ndarray:
             float(before is not None and not breaks[k]),
             float(after is not None and not breaks[order[pos + 1]]),
         ]
-        rows.append(row)
-    out = np.zeros((len(claims), len(FEATURES)))
-    for pos, k in enumerate(order):
-        out[k] = rows[pos]
+        out[k] = row
     return out
 
 
