@@ -5,6 +5,7 @@ trainer's recorded run on a few real articles of each source."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,18 @@ def test_decide_takes_the_first_attributing_view_and_the_threshold() -> None:
     flipped = Views(*(v[::-1] for v in vars(views).values()))
     again = decide(claims[::-1], flipped, np.array([0.9, 0.1, 0.9])[::-1], threshold=0.5)
     assert again == got[::-1]
+    # an explicit attribution first, whichever view made it; for a continuation the rules'
+    # speaker (a quotation's cue may come after it) before the tagger's previous speaker
+    wu = replace(li, source="Wu Lan", implicit=True, cue=None)
+    rules_tagger_wu = replace(wu, source="Li Na")  # the tagger's previous speaker
+    views = Views(
+        rules=[li, wu, Attribution()],
+        tagger=[li, rules_tagger_wu, replace(li, source="Wu Lan")],
+        rules_tagger=[Attribution(), rules_tagger_wu, Attribution()],
+        tagged=[TaggedClaim()] * 3,
+    )
+    got = decide(claims, views, np.ones(3), threshold=0.5)
+    assert [a.source for a in got] == ["Li Na", "Wu Lan", "Wu Lan"] and got[1] == wu
     # nobody named before it: attributed, without a source
     alone = decide(
         claims[2:], Views([Attribution()], [Attribution()], [Attribution()], []), np.ones(1), 0.5

@@ -101,6 +101,26 @@ def test_place_date_prefix_is_its_own_dateline(first_line: str, prefix: str) -> 
     ]
 
 
+def test_a_wire_dateline_inside_a_paragraph_is_cut_out() -> None:
+    text = (
+        "Talks open\n\nThe envoy left early. PORTVILLE, Norland (Harbor Wire) - The envoy "
+        "left early on Monday. Eastfield, Nov.17 (Wire) — Talks resumed.\n"
+    )
+    assert [(s.kind, text[s.start : s.end]) for s in segment(text)][1:] == [
+        ("body", "The envoy left early."),
+        ("dateline", "PORTVILLE, Norland (Harbor Wire) -"),
+        ("body", "The envoy left early on Monday."),
+        ("dateline", "Eastfield, Nov.17 (Wire) —"),
+        ("body", "Talks resumed."),
+    ]
+    # an organisation with its acronym is no dateline, nor is a place without an agency
+    for line in (
+        "The poll was out. Norland Institute of Polling (NIP) - the poll said so.",
+        "The poll was out. PORTVILLE - officials said so.",
+    ):
+        assert kinds_and_texts(f"Talks open\n\n{line}\n")[1] == ("body", line)
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -260,10 +260,12 @@ def _leaf_values(tree: dict, x: np.ndarray) -> np.ndarray:
 def decide(
     claims: list[Claim], views: Views, p: np.ndarray, threshold: float
 ) -> list[Attribution]:
-    """The attribution of each claim: unattributed where p < threshold; otherwise that of
-    rules_tagger, the tagger or the rules (the first that attributes it), or else the last
-    named speaker before it in the article (implicitly: the decision calls the claim reported
-    speech that none of the three gave a source), or else an attribution without a source."""
+    """The attribution of each claim: unattributed where p < threshold; otherwise the first
+    explicit one of rules_tagger, the rules and the tagger; else the first continuation of the
+    rules, rules_tagger and the tagger (the rules read a quotation whose cue comes after it;
+    the tagger only carries the speaker before it on); or else the last named speaker before
+    it in the article (implicitly: the decision calls the claim reported speech that none of
+    the three gave a source), or else an attribution without a source."""
     order = sorted(range(len(claims)), key=lambda k: claims[k].start)
     out: dict[int, Attribution] = {}
     last: Attribution | None = None
@@ -271,9 +273,10 @@ def decide(
         if p[k] < threshold:
             out[k] = Attribution()
             continue
+        both, rules = views.rules_tagger[k], views.rules[k]
         found = next(
-            (a for a in (views.rules_tagger[k], views.tagger[k], views.rules[k]) if a.attributed),
-            None,
+            (a for a in (both, rules, views.tagger[k]) if a.attributed and not a.implicit),
+            next((a for a in (rules, both, views.tagger[k]) if a.attributed), None),
         )
         if found is None:
             found = replace(last, implicit=True, cue=None) if last else Attribution(True)

@@ -46,20 +46,33 @@ def _is_title(words: list, k: int) -> bool:
     return w in TITLE_WORDS
 
 
+def _left_out(t, ent) -> bool:
+    """A capitalised name word NER left out before a PERSON entity, a compound of it: "Anders"
+    of "Anders Fogh Rasmussen", "Vu" of "Vu Thi Lan" (not a title, an organisation or a place)."""
+    return (
+        t.dep_ == "compound"
+        and ent.start <= t.head.i < ent.end
+        and (t.text in SURNAMES or t.pos_ == "PROPN" and t.text.istitle() and not t.ent_type_)
+        and t.lower_.rstrip(".")
+        not in TITLE_WORDS | HONORIFICS | PERSON_ROLES | PERSON_NOUNS | ORG_NOUNS
+    )
+
+
 def _name_start(ent) -> int:
-    """Where a name begins: with a family name NER left out before it ("Vu" of "Vu Thi Lan")."""
-    doc = ent.doc
+    """Where a name begins, with the name words NER left out before it (`_left_out`)."""
     i = ent.start
-    if i > 0 and doc[i - 1].text in SURNAMES and doc[i - 1].dep_ == "compound":
-        if ent.start <= doc[i - 1].head.i < ent.end:
-            return i - 1
+    while i > 0 and _left_out(ent.doc[i - 1], ent):
+        i -= 1
     return i
 
 
 def clean_name(ent) -> str:
+    """The name of a PERSON entity without the titles and roles before it ("Dutch PM Rutte",
+    "anti-EU opposition MP Geert Wilders": Rutte, Geert Wilders) or a possessive."""
     words = [t for t in ent.doc[_name_start(ent) : ent.end] if t.text not in _POSSESSIVE]
-    while words and _is_title(words, 0):
-        words = words[1:]
+    titles = [k for k in range(len(words) - 1) if _is_title(words, k)]
+    if titles:
+        words = words[titles[-1] + 1 :]
     return text_of(ent.doc, words[0].i, words[-1].i) if words else ""
 
 

@@ -38,6 +38,15 @@ _PREFIX = re.compile(
     r"(?:\s*\([^()\n]{1,40}\))?"  # agency
     r"\s*(?P<sep>--|-|–|—|:)(?=$|\s+[\"'“‘(]?[A-Z0-9])"
 )
+# A wire dateline inside a paragraph, after a sentence end (copy pasted together): "...
+# customs union. VALDAI, Russia (Wire) - Russian President ...", "Moscow, Nov.17 (Wire) —".
+# A place in capitals, or a date, and an agency in brackets are required.
+_INLINE_DATELINE = re.compile(
+    r"(?<=[.!?\"'’”] )"
+    rf"(?:{_PLACE}(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:,\s*{_MONTH}\s*\d{{1,2}})?"
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,\s*{_MONTH}\s*\d{{1,2}})"
+    r"\s*\([^()\n]{1,30}\)\s*(?:--|-|–|—)(?=\s+[\"'“‘(]?[A-Z0-9])"
+)
 _BYLINE = re.compile(r"^(?:By|BY)\s+\S|^(?:Reporting|Writing|Additional reporting) by\s", re.I)
 _STAFF = re.compile(r"\b(?:[Ss]taff (?:[Rr]eporter|[Ww]riter)s?|[Cc]orrespondents?)$")
 # A credit at the end of a caption: "... Photo: Wire", "(Photo: AFP)", "Photo by X", "REUTERS/X".
@@ -90,12 +99,28 @@ def segment(text: str) -> list[Segment]:
                 continue
         titled = titled or kind in ("headline", "body", "subhead")
         in_body = in_body or kind == "body"
-        out.append(Segment(kind, start, end))
+        out += (
+            _split_inline_datelines(text, start, end)
+            if kind == "body"
+            else [Segment(kind, start, end)]
+        )
     if not any(s.kind == "headline" for s in out):
         _promote_label(out, text)
     if not any(s.kind == "body" for s in out):
         _body_from_headings(out)
     return out
+
+
+def _split_inline_datelines(text: str, start: int, end: int) -> list[Segment]:
+    """A body line, cut around the wire datelines inside it (`_INLINE_DATELINE`)."""
+    out, pos = [], start
+    for m in _INLINE_DATELINE.finditer(text, start, end):
+        out += [
+            Segment("body", pos, _trim_end(text, pos, m.start())),
+            Segment("dateline", m.start(), m.end()),
+        ]
+        pos = _trim_start(text, m.end(), end)
+    return out + [Segment("body", pos, end)] if pos < end else out
 
 
 def _body_from_headings(segs: list[Segment]) -> None:
