@@ -63,6 +63,22 @@ def test_role_resolves_to_the_person_named_with_it(nlp, intro, mention):
     assert who(claims[-1]) == (True, "Vladimir Putin", "named_person")
 
 
+@pytest.mark.parametrize(
+    "intro, mention, name",
+    [
+        # a capitalised role, and a clause set off after it that names other things
+        ("Retired Admiral Pavel Morozov", "The Admiral, who led the Northern Fleet in 1992,",
+         "Pavel Morozov"),
+        ("Daniel Whitcombe, a former analyst at the agency,", "The former analyst",
+         "Daniel Whitcombe"),
+        ("Prince William", "The 58-year-old prince", "William"),  # an age tells no role apart
+    ],
+)  # fmt: skip
+def test_a_description_resolves_to_the_person_named_with_it(nlp, intro, mention, name):
+    text = f"{intro} received the envoys on Monday. {mention} said the talks had been useful."
+    assert who(run(nlp, text)[-1]) == (True, name, "named_person")
+
+
 def test_role_of_another_country_is_not_the_person(nlp):
     text = (
         "Chinese Defence Minister Gao Ruiming arrived in the capital on Sunday. The exercise "
@@ -203,3 +219,20 @@ def test_a_title_or_role_before_the_name_is_not_the_name(nlp, sentence, source):
     if source is None:  # the name as written, less the words before it that are no name
         source = sentence.split(" said")[0].split("chief ")[-1]
     assert claim.attribution.attributed and claim.attribution.source == source
+
+
+def test_a_tagged_source_that_runs_into_its_clause_is_cut_to_the_mention(nlp):
+    """The tagger's Source span may run over the relative clause and the cue: the mention is
+    the subject up to the comma ("The Admiral"), resolved like any other."""
+    from framing.pipeline.article import Attribution, Span
+    from framing.pipeline.merge import adopt
+    from framing.pipeline.sources import Memory
+
+    intro = "Retired Admiral Pavel Morozov received the envoys on Monday."
+    memory = Memory()
+    memory.see(nlp(intro), 0, len(nlp(intro)))
+    text = "The Admiral, who led the Northern Fleet in 1992, also revealed the plan."
+    end = text.index(" the plan")
+    tagged = Attribution(True, source="x", source_span=Span(0, end, text[:end]))
+    got = adopt(Attribution(), tagged, nlp(text), 0, memory, None)
+    assert (got.attributed, got.source, got.source_type) == (True, "Pavel Morozov", "named_person")

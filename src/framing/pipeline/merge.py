@@ -56,10 +56,26 @@ def adopt(
             None,
             previous.channel,
         )
+    span = _noun_phrase(span)
     resolved = resolve_mention(span, memory)
     source, kind = resolved if resolved else (span.text.strip(), source_type(span))
     memory.cite(span, source, kind)
     return replace(learned, source=source, source_type=kind)
+
+
+def _noun_phrase(span):
+    """The mention in a tagged source span that ran on into its clause ("The Admiral, who
+    headed the Fleet, also revealed" -> "The Admiral"): the subject of the span's verb, up to
+    the first comma after its head; else the span as it is."""
+    if span.root.pos_ not in ("VERB", "AUX"):
+        return span
+    subj = [t for t in span.root.children if t.dep_ in ("nsubj", "nsubjpass") and t in span]
+    if not subj:
+        return span
+    head, doc = subj[0], span.doc
+    end = head.right_edge.i + 1
+    comma = next((t.i for t in doc[head.i : end] if t.text == ","), end)
+    return doc[head.left_edge.i : comma]
 
 
 _EDGE = " \t\n,;:-–—"

@@ -11,6 +11,7 @@ from framing.pipeline.lexicon import (
     KNOWN_ORGS,
     ORG_LABELS,
     ORG_NOUNS,
+    PERSON_NOUNS,
     PERSON_ROLES,
     PRONOUNS,
     QUANTIFIERS,
@@ -46,7 +47,8 @@ class Memory:
         for ent in doc.ents:
             if not lo <= ent.start < hi:
                 continue
-            if ent.label_ == "PERSON" or ent.label_ == "ORG" and surname_first(ent.text):
+            titled = len(ent) == 2 and ent[0].lower_ in _ROLE_WORDS and ent[1].text.istitle()
+            if ent.label_ == "PERSON" or ent.label_ == "ORG" and surname_first(ent.text) or titled:
                 name = clean_name(ent)  # titles dropped: "Putin" of "President Putin"
                 if name:
                     self.people.append((name, _title_words(ent)))
@@ -67,7 +69,11 @@ class Memory:
         president"); a role with modifiers must share one of them, and its country (`nations`,
         stems) must not differ from the person's."""
         heads = {head} | _ROLE_KIN.get(head, set())
-        mods = {_stem(w) for w in role_words - heads - {"'s", "’s"}}
+        mods = {  # an age tells no role apart: "the 65-year-old prince"
+            _stem(w)
+            for w in role_words - heads - _AGE_WORDS
+            if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)
+        }
         best, best_score = None, 0 if not mods else 1
         for name, titles in self.people:
             theirs = self.nations.get(name, set())
@@ -114,6 +120,10 @@ _ROLE_KIN = {
     "chief": {"minister"},
     "leader": {"president", "premier", "chancellor", "king"},
 }
+# Heads of a mention of one person that an article introduced by name: "the minister", "the
+# former analyst" (for "Daniel Whitcombe, a former analyst at ..."), "the spokesman".
+_ROLE_WORDS = PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS
+_AGE_WORDS = {"year", "years", "old", "'s", "’s"}
 # Words of a group mention that say nothing about which group it is.
 _GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
 # Words that make a group mention another group ("other analysts", "two officials").
@@ -138,12 +148,14 @@ def _title_tokens(ent) -> list:
         t = doc[i]
         if t.is_punct or t.pos_ in ("VERB", "AUX", "DET", "PRON") or t.lower_ in ("and", "by"):
             break
+        if t.pos_ == "ADP" and t.lower_ != "of":  # "after Prince Charles", not a role
+            break
         toks.append(t)
         i -= 1
     for child in ent.root.children:
         if child.dep_ == "appos":
             toks.extend(child.subtree)
-    return toks
+    return toks + [t for t in ent if t.lower_ in _ROLE_WORDS]  # "Prince Charles"
 
 
 def _title_words(ent) -> set[str]:
@@ -247,10 +259,15 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         if org:
             return ("the " + org if not org.lower().startswith("the ") else org), source_type(span)
     nations = {_stem(t.text) for t in span if t.ent_type_ in ("NORP", "GPE")}
-    named = any(t.pos_ == "PROPN" and _stem(t.text) not in nations for t in span)
+    # a capitalised role word names nobody ("The Admiral"), nor does a clause set off after it
+    comma = next((t.i for t in span if t.text == "," and t.i > root.i), span.end)
+    named = any(
+        t.pos_ == "PROPN" and _stem(t.text) not in nations and t.lower_ not in _ROLE_WORDS
+        for t in span.doc[span.start : comma]
+    )
     owner = len(span) > 2 and span[1].tag_ == "POS" and bool(nations)  # "Russia's president"
-    if lemma in PERSON_ROLES and root.tag_ != "NNS" and (first == "the" or owner) and not named:
-        words = {t.lower_ for t in span if not t.is_punct} - {"the"}
+    if lemma in _ROLE_WORDS and root.tag_ != "NNS" and (first == "the" or owner) and not named:
+        words = {t.lower_ for t in span.doc[span.start : comma] if not t.is_punct} - {"the"}
         name = memory.holder(words, lemma, nations)
         if name:
             return name, "named_person"
