@@ -79,6 +79,14 @@ def test_a_description_resolves_to_the_person_named_with_it(nlp, intro, mention,
     assert who(run(nlp, text)[-1]) == (True, name, "named_person")
 
 
+def test_a_later_name_of_several_words_resolves_to_the_fullest(nlp):
+    text = (
+        "Fidel Castro Diaz-Balart, an adviser to the council, spoke in Voronezh on Saturday. "
+        "Castro Diaz-Balart said Cuba stands by Moscow."
+    )
+    assert who(run(nlp, text)[-1]) == (True, "Fidel Castro Diaz-Balart", "named_person")
+
+
 def test_role_of_another_country_is_not_the_person(nlp):
     text = (
         "Chinese Defence Minister Gao Ruiming arrived in the capital on Sunday. The exercise "

@@ -57,9 +57,15 @@ class Memory:
                 self.orgs.append(ent.text)
 
     def full_name(self, short: str) -> str | None:
-        """The latest longer name that contains `short` as a word ("Zhang" -> "Zhang Hong");
-        a personal name wins over a title."""
-        hits = [n for n, _ in self.people if short in n.split() and n != short]
+        """The latest longer name that contains `short` as a word ("Zhang" -> "Zhang Hong")
+        or, for a name of several words, ends with it ("Castro Diaz-Balart" -> "Fidel Castro
+        Diaz-Balart"); a personal name wins over a title."""
+        words = short.split()
+        hits = [
+            n
+            for n, _ in self.people
+            if n != short and (short in n.split() if len(words) == 1 else n.endswith(" " + short))
+        ]
         plain = [n for n in hits if n.split()[0].lower().rstrip(".") not in TITLE_WORDS]
         return (plain or hits or [None])[-1]
 
@@ -239,8 +245,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
             return (inner[0], inner[1]) if inner else (text, source_type(span))
     name = person_in(span)
     if name:
-        short = name.split()[-1] if " " not in name else None
-        return (memory.full_name(short) if short else None) or name, "named_person"
+        return memory.full_name(name) or name, "named_person"
     bare = text.removesuffix("'s").removesuffix("’s")
     if " " not in bare and bare[:1].isupper():
         full = memory.full_name(bare)  # "Zhang said", "Al-Mansoori said" (NER may miss them)
