@@ -87,6 +87,15 @@ def test_a_later_name_of_several_words_resolves_to_the_fullest(nlp):
     assert who(run(nlp, text)[-1]) == (True, "Fidel Castro Diaz-Balart", "named_person")
 
 
+@pytest.mark.parametrize("name", ["Ann Pruitt", "Irina Belova"])  # NER: a person, a body
+def test_he_or_she_is_the_person_last_named_as_a_subject(nlp, name):
+    text = (
+        "Senator Mark Hollis said the vote was close. The head of the citizenship department, "
+        f'{name}, confirmed the figure to reporters. "It was a hard week," she said.'
+    )
+    assert who(run(nlp, text)[-1]) == (True, name, "named_person")
+
+
 def test_role_of_another_country_is_not_the_person(nlp):
     text = (
         "Chinese Defence Minister Gao Ruiming arrived in the capital on Sunday. The exercise "

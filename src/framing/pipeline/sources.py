@@ -42,17 +42,27 @@ class Memory:
     nations: dict[str, set[str]] = field(default_factory=dict)  # name -> its country words
     # plural unnamed groups: head, modifiers, source
     groups: list[tuple[str, set[str], str]] = field(default_factory=list)
+    # people a later "he" or "she" may mean, latest last: cited as sources, or named as the
+    # subject of a clause ("The head of the service, Valentina K., confirmed the figure.")
+    salient: list[str] = field(default_factory=list)
 
     def see(self, doc: Doc, lo: int, hi: int) -> None:
         for ent in doc.ents:
             if not lo <= ent.start < hi:
                 continue
             titled = len(ent) == 2 and ent[0].lower_ in _ROLE_WORDS and ent[1].text.istitle()
-            if ent.label_ == "PERSON" or ent.label_ == "ORG" and surname_first(ent.text) or titled:
+            if (
+                ent.label_ == "PERSON"
+                or ent.label_ == "ORG"
+                and (surname_first(ent.text) or _set_off_name(ent))
+                or titled
+            ):
                 name = clean_name(ent)  # titles dropped: "Putin" of "President Putin"
                 if name:
                     self.people.append((name, _title_words(ent)))
                     self.nations[name] = _nation_words(ent)
+                    if _subject(ent.root):
+                        self.salient.append(name)
             elif ent.label_ == "ORG":
                 self.orgs.append(ent.text)
 
@@ -111,6 +121,8 @@ class Memory:
         """Remember a resolved source: later pronouns and short names can stand for it."""
         if kind == "named_person" and " " in source:
             self.people.append((source, set()))
+        if kind == "named_person":
+            self.salient.append(source)
         self.sources.append((head_lemma(mention.root), source, kind))
 
     def last_source(self, want) -> tuple[str, str] | None:
@@ -136,6 +148,24 @@ _GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
 _GROUP_CONTRAST = {"other", "others", "another", "different", "rival"}
 # Country abbreviations, stemmed as their adjective is ("US" as "American").
 _STEM_ALIAS = {"us": "amer", "usa": "amer", "uk": "brit"}
+
+
+def _set_off_name(ent) -> bool:
+    """An "organisation" that is a name set off after a person's role: "The head of the
+    department, Valentina K., confirmed"."""
+    root = ent.root
+    return (
+        root.dep_ == "appos"
+        and head_lemma(root.head) in _ROLE_WORDS
+        and 2 <= len(ent) <= 3
+        and all(t.text.istitle() and t.lower_ not in ORG_NOUNS for t in ent)
+    )
+
+
+def _subject(token) -> bool:
+    """Whether a name is the subject of its clause, or set off after the subject."""
+    subj = ("nsubj", "nsubjpass")
+    return token.dep_ in subj or token.dep_ == "appos" and token.head.dep_ in subj
 
 
 def _stem(word: str) -> str:
@@ -227,9 +257,10 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         kind = PRONOUNS[low]
         if kind == "person":
             g = "she" if low in ("she", "her") else "he"
-            hit = memory.last_source(
-                lambda h, k, s: k == "named_person" and memory.gender.get(s, g) == g
+            name = next(
+                (s for s in reversed(memory.salient) if memory.gender.get(s, g) == g), None
             )
+            hit = (name, "named_person") if name else None
             if hit is None and memory.people:
                 hit = (memory.people[-1][0], "named_person")
             if hit:
