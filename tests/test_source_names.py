@@ -253,3 +253,29 @@ def test_a_tagged_source_that_runs_into_its_clause_is_cut_to_the_mention(nlp):
     tagged = Attribution(True, source="x", source_span=Span(0, end, text[:end]))
     got = adopt(Attribution(), tagged, nlp(text), 0, memory, None)
     assert (got.attributed, got.source, got.source_type) == (True, "Pavel Morozov", "named_person")
+
+
+def test_speaker_labels_of_a_transcript(nlp):
+    """A claim opening with "Name:" is said by that person, and the claims after it by the same
+    person until the next label; "A.Levin" is Anna Levin, named in full by an earlier label."""
+    text = (
+        "Anna Levin: Our mission will stay until the spring. The contingent is 500 strong. "
+        "Tom Brisk: Will it grow? The numbers vary a lot. A.Levin: It will grow by 30. "
+        "That was agreed in London.\n\nThe minister left for Kabul on Friday."
+    )
+    got = [(c.text.split()[0], who(c), c.attribution.implicit) for c in run(nlp, text)]
+    levin, brisk = (True, "Anna Levin", "named_person"), (True, "Tom Brisk", "named_person")
+    assert [g[1:] for g in got[:6]] == [
+        (levin, False),
+        (levin, True),
+        (brisk, False),
+        (brisk, True),
+        (levin, False),
+        (levin, True),
+    ]
+    assert not got[-1][1][0]  # the narrative after the transcript is no turn of it
+
+
+def test_a_heading_with_a_colon_is_no_speaker(nlp):
+    claims = run(nlp, "Update: the talks resumed on Monday in Geneva.")
+    assert not claims[0].attribution.attributed
