@@ -256,24 +256,43 @@ def test_a_tagged_source_that_runs_into_its_clause_is_cut_to_the_mention(nlp):
 
 
 def test_speaker_labels_of_a_transcript(nlp):
-    """A claim opening with "Name:" is said by that person, and the claims after it by the same
-    person until the next label; "A.Levin" is Anna Levin, named in full by an earlier label."""
+    """A claim opening with "Name:" is said by that person, and the claims after it in the
+    paragraph by the same person until the next label; "A.Levin" is Anna Levin. A label alone
+    is all source: not attributed, but its turn goes on."""
     text = (
         "Anna Levin: Our mission will stay until the spring. The contingent is 500 strong. "
         "Tom Brisk: Will it grow? The numbers vary a lot. A.Levin: It will grow by 30. "
-        "That was agreed in London.\n\nThe minister left for Kabul on Friday."
+        "That was agreed in London. T.Brisk: Thank you.\n\nA.Levin:\n\n"
+        "The minister left for Kabul on Friday."
     )
-    got = [(c.text.split()[0], who(c), c.attribution.implicit) for c in run(nlp, text)]
     levin, brisk = (True, "Anna Levin", "named_person"), (True, "Tom Brisk", "named_person")
-    assert [g[1:] for g in got[:6]] == [
+    got = [(who(c), c.attribution.implicit) for c in run(nlp, text)]
+    assert got == [
         (levin, False),
         (levin, True),
         (brisk, False),
         (brisk, True),
-        (levin, False),
+        ((False, None, None), False),  # the label alone ("A.Levin:" ends a sentence here)
         (levin, True),
+        (levin, True),
+        (brisk, False),
+        ((False, None, None), False),
+        ((False, None, None), False),  # another paragraph: no turn of it
     ]
-    assert not got[-1][1][0]  # the narrative after the transcript is no turn of it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a list names each item once: no turns
+        "Hollis: Win in a walk. Pruitt: Survive to the spring. Brisk: A closing surge.",
+        # a conversation role names nobody; an editor's label is the outlet's voice
+        "Q: Will it grow? A: It will grow by 30. Q: When? A: In the spring.",
+        "CORRECTION: An earlier version misspelled a name. CORRECTION: The vote was in May.",
+    ],
+)
+def test_labels_that_are_no_speakers(nlp, text):
+    assert not any(c.attribution.attributed for c in run(nlp, text))
 
 
 def test_a_heading_with_a_colon_is_no_speaker(nlp):

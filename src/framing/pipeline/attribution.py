@@ -14,7 +14,7 @@ from framing.pipeline.lexicon import (
 )
 from framing.pipeline.merge import adopt
 from framing.pipeline.sources import Memory, resolve_mention
-from framing.pipeline.speakers import is_transcript, speaker_label, speaker_turns
+from framing.pipeline.speakers import label_counts, label_only, speaker_label, speaker_turns
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -54,8 +54,8 @@ def attribute(
     out: list[Claim] = []
     depth_in: list[int] = []
     backshift: list[bool] = []
-    labelled: list[bool] = []
-    transcript = is_transcript(claims)
+    labels: list[Attribution | None] = []
+    counts = label_counts(claims)  # speaker labels
     depth, prev_end = 0, 0
     for unit, doc in zip(units, docs):
         base = claims[unit[0]].start
@@ -72,9 +72,9 @@ def attribute(
             backshift.append(_backshifted(doc, lo, hi))
             cue = find_cue(doc, lo, hi, in_quote=depth_in[-1] > 0, relay=True) if hi > lo else None
             att = _explicit(cue, doc, base, memory)
-            label = speaker_label(c, doc, base, memory, transcript)
-            labelled.append(label is not None)
-            if label is not None and (not att.attributed or att.implicit):
+            label = speaker_label(c, doc, base, memory, counts)
+            labels.append(label)
+            if label is not None and (not att.attributed or att.implicit) and not label_only(c):
                 att = label
             if learned is not None and not (prefer_rules and att.attributed):
                 rules_att, att = att, adopt(att, learned[len(out)], doc, base, memory, speaker)
@@ -83,7 +83,7 @@ def attribute(
                 speaker = att
             out.append(replace(c, attribution=att))
     if learned is None or prefer_rules:
-        speaker_turns(out, labelled, text)
+        speaker_turns(out, labels, text)
         _implicit(out, depth_in, text)
         _continued(out, backshift, text)
     result = list(out)
