@@ -220,3 +220,22 @@ def test_corpus_records_and_boundaries(nlp, tiny_corpus):
         assert {c.kind for c in gold} == {"body"}
         pred = split_claims(doc["text"], corpus_segments(doc), nlp)
         assert claim_boundary_f1(gold, pred)["exact_f1"] >= 0.95
+
+
+def test_spacy_loads_without_importing_torch_and_torch_still_imports() -> None:
+    """A cold run does not pay for torch through thinc; a backend that needs torch gets it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from framing.pipeline.claims import load_nlp\n"
+        "nlp = load_nlp()\n"
+        "assert 'torch' not in sys.modules, 'spaCy imported torch'\n"
+        "assert nlp('Li met Putin in Moscow.').ents\n"
+        "import torch\n"
+        "print(float(torch.ones(2).sum()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2.0"

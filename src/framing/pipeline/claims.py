@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from typing import TYPE_CHECKING
 
 from framing.core.errors import InputError
@@ -45,14 +46,31 @@ class ModelMissingError(InputError):
 @functools.lru_cache(maxsize=4)
 def load_nlp(name: str = MODEL) -> Language:
     """Load the spaCy pipeline once per process (parser, NER, sentences)."""
-    import spacy
-
+    spacy = _import_spacy()
     try:
         return spacy.load(name)
     except OSError:
         raise ModelMissingError(
             f"spaCy model {name!r} is not installed; install it with: pip install {name}"
         ) from None
+
+
+def _import_spacy():
+    """spaCy, imported without torch where torch is not loaded yet: thinc imports it when it
+    can (about 0.9 s, most of a cold run's start), though no component of the English pipeline
+    (MODEL) uses it. Torch itself still imports later, for a backend that needs it; thinc then
+    only does not know of it (its torch layers are not used here)."""
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" fails: thinc goes on
+    try:
+        import spacy
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+    return spacy
 
 
 def ends_with_abbreviation(text: str) -> bool:
