@@ -185,7 +185,7 @@ def test_tokenizers_give_the_shipped_encoder_ids_on_the_corpus_claims(tmp_path: 
 def test_truncated_cache_files_are_made_again(tagger_dir: Path, cache: Path) -> None:
     want = load_tagger(str(tagger_dir), "cpu", "onnx_int8").predict(SENTENCES)
     (bundle,) = [p for p in cache.iterdir() if p.name.startswith("tagger-")]
-    for name, backend in (("model.int8.onnx", "onnx_int8"), ("model.onnx", "onnx")):
+    for name, backend in ((fast.int8_file(), "onnx_int8"), ("model.onnx", "onnx")):
         size = (bundle / name).stat().st_size
         (bundle / name).write_bytes((bundle / name).read_bytes()[:500])
         tagger = load_tagger(str(tagger_dir), "cpu", backend)
@@ -193,6 +193,17 @@ def test_truncated_cache_files_are_made_again(tagger_dir: Path, cache: Path) -> 
         assert (bundle / name).stat().st_size == size
     assert load_tagger(str(tagger_dir), "cpu", "onnx_int8").predict(SENTENCES) == want
     assert not [p for p in cache.iterdir() if ".tmp" in p.name]
+
+
+def test_the_int8_file_is_keyed_by_the_quantization_settings(
+    tagger_dir: Path, cache: Path
+) -> None:
+    load_tagger(str(tagger_dir), "cpu", "onnx_int8")
+    (bundle,) = [p for p in cache.iterdir() if p.name.startswith("tagger-")]
+    assert (bundle / fast.int8_file()).is_file()
+    other = {**fast.QUANTIZATION, "per_channel": not fast.QUANTIZATION["per_channel"]}
+    assert fast.int8_file(other) != fast.int8_file()
+    assert not (bundle / fast.int8_file(other)).exists()
 
 
 def test_an_unwritable_cache_warns_once_and_keeps_torch(

@@ -6,7 +6,7 @@ from a bundle the torch side exports into the cache once (`onnx_backend.write_bu
 Imports neither torch, transformers, peft nor scikit-learn: a run whose bundles are cached
 starts in the time of onnxruntime's import. A bundle is a folder keyed by the bytes of the
 files it was made from (`bundle_key`), holding model.onnx, tokenizer.json and bundle.json; the
-int8 model (model.int8.onnx) is quantized from model.onnx on first use.
+int8 model (model.int8-<settings>.onnx, `int8_file`) is quantized from model.onnx on first use.
 """
 
 from __future__ import annotations
@@ -28,12 +28,21 @@ log = logging.getLogger(__name__)
 
 EXPORT_VERSION = "1"  # part of every cache key: bump when the export or the bundle changes
 BACKENDS = ("torch", "onnx", "onnx_int8")
-MODEL_FILES = {"onnx": "model.onnx", "onnx_int8": "model.int8.onnx"}
 BUNDLE_META = "bundle.json"
 SHIPPED_MODEL = "shipped:all-MiniLM-L6-v2"
 # int8 dynamic quantization (onnxruntime.quantization.quantize_dynamic), chosen by measured
 # label agreement with torch on the corpus test claims (benchmarks/backends.py)
 QUANTIZATION = {"per_channel": True, "reduce_range": False, "op_types": ("MatMul",)}
+
+
+def int8_file(settings: dict = QUANTIZATION) -> str:
+    """The int8 model's file name, keyed by the quantization settings: a file quantized with
+    other settings (another release, an experiment) is never read for these."""
+    digest = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
+    return f"model.int8-{digest}.onnx"
+
+
+MODEL_FILES = {"onnx": "model.onnx", "onnx_int8": int8_file()}
 
 
 def check_backend(backend: str) -> None:
