@@ -273,11 +273,10 @@ def decide(
         if p[k] < threshold:
             out[k] = Attribution()
             continue
-        both, rules = views.rules_tagger[k], views.rules[k]
-        found = next(
-            (a for a in (both, rules, views.tagger[k]) if a.attributed and not a.implicit),
-            next((a for a in (rules, both, views.tagger[k]) if a.attributed), None),
-        )
+        both, rules, tagger = views.rules_tagger[k], views.rules[k], views.tagger[k]
+        found = next((a for a in (both, rules, tagger) if a.attributed and not a.implicit), None)
+        if found is None:
+            found = next((a for a in (rules, both, tagger) if a.attributed), None)
         if found is None:
             found = replace(last, implicit=True, cue=None) if last else Attribution(True)
         out[k] = found

@@ -69,7 +69,11 @@ def _noun_phrase(span):
     the first comma after its head; else the span as it is."""
     if span.root.pos_ not in ("VERB", "AUX"):
         return span
-    subj = [t for t in span.root.children if t.dep_ in ("nsubj", "nsubjpass") and t in span]
+    subj = [
+        t
+        for t in span.root.children
+        if t.dep_ in ("nsubj", "nsubjpass") and span.start <= t.i < span.end
+    ]
     if not subj:
         return span
     head, doc = subj[0], span.doc

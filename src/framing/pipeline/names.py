@@ -46,6 +46,10 @@ def _is_title(words: list, k: int) -> bool:
     return w in TITLE_WORDS
 
 
+# Words that are no part of a name NER left out ("chief" of "NATO chief Anders ...").
+_NOT_NAME_WORDS = TITLE_WORDS | HONORIFICS | PERSON_ROLES | PERSON_NOUNS | ORG_NOUNS
+
+
 def _left_out(t, ent) -> bool:
     """A capitalised name word NER left out before a PERSON entity, a compound of it: "Anders"
     of "Anders Fogh Rasmussen", "Vu" of "Vu Thi Lan" (not a title, an organisation or a place)."""
@@ -53,8 +57,7 @@ def _left_out(t, ent) -> bool:
         t.dep_ == "compound"
         and ent.start <= t.head.i < ent.end
         and (t.text in SURNAMES or t.pos_ == "PROPN" and t.text.istitle() and not t.ent_type_)
-        and t.lower_.rstrip(".")
-        not in TITLE_WORDS | HONORIFICS | PERSON_ROLES | PERSON_NOUNS | ORG_NOUNS
+        and t.lower_.rstrip(".") not in _NOT_NAME_WORDS
     )
 
 

@@ -31,14 +31,20 @@ EDITORIAL_LABELS = frozenset(
 )
 
 
+# Labels that are never a speaker's: a conversation role or an editor's label.
+_NOT_SPEAKERS = EDITORIAL_LABELS | ROLE_LABELS
+
+
 def _family(label: str) -> str:
-    """The word a label is known by: "A.Levin" and "Anna Levin" are both "levin"."""
-    return re.split(r"[ .]", label)[-1].lower()
+    """The word a label is known by: "Levin" of "A.Levin" and of "Anna Levin"."""
+    return re.split(r"[ .]", label)[-1]
 
 
 def label_counts(claims: list[Claim]) -> Counter:
-    """How many claims of an article open with a label of each family name."""
-    return Counter(_family(m.group("label")) for c in claims if (m := _LABEL.match(c.text)))
+    """How many claims of an article open with a label of each family name (lower case)."""
+    return Counter(
+        _family(m.group("label")).lower() for c in claims if (m := _LABEL.match(c.text))
+    )
 
 
 def speaker_label(
@@ -56,12 +62,11 @@ def speaker_label(
         return None
     label = m.group("label")
     family = _family(label)
-    if label.split()[0].lower() in EDITORIAL_LABELS | ROLE_LABELS or counts[family] < 2:
+    if label.split()[0].lower() in _NOT_SPEAKERS or counts[family.lower()] < 2:
         return None
     start = claim.start + m.start("label")
     span = doc.char_span(start - base, start - base + len(label), alignment_mode="expand")
-    words = re.split(r"[ .]", label)
-    source = memory.full_name(words[-1]) or label
+    source = memory.full_name(family) or label
     if span is not None:
         memory.cite(span, source, "named_person")
     return Attribution(
