@@ -130,6 +130,34 @@ def test_sentence_fixes_on_bad_boundaries(nlp):
         [1, -1, -1, -1, -1],
     )
     assert [doc.text[s:e] for s, e in sentence_spans(doc)] == ["The drills", "Ships left"]
+    # a split after no sentence-final mark is undone (the name stays whole): "(Rise Up)" and
+    # "Anton Berezin, ..." are one sentence; a split after ":" or "?" stays
+    doc = _doc(
+        nlp,
+        ["Among", "them", "was", "RISE", "(", "Rise", "Up", ")", "Anton", "Berezin", ",", "who"]
+        + ["said", "so", ".", "Why", "?", "He", "said", ":", "Go", "."],
+        [True, True, True, True, False, True, False, True, True, False, True, True, True]
+        + [False, True, False, True, True, False, True, False, False],
+        [1] + [-1] * 7 + [1] + [-1] * 6 + [1, -1, 1, -1, -1, 1, -1],
+    )
+    assert [doc.text[s:e] for s, e in sentence_spans(doc)] == [
+        "Among them was RISE (Rise Up) Anton Berezin, who said so.",
+        "Why?",
+        "He said:",
+        "Go.",
+    ]
+
+
+def test_a_name_the_parser_cut_off_stays_in_its_claim(nlp):
+    """The parser ends a sentence before "Anton Berezin, who said ..." (after a bracket): the
+    sentence, and the name, are one claim."""
+    text = (
+        "Among the marchers was chess champion and leader of the reform party RISE (Rise Up) "
+        'Anton Berezin, who said "We will win this fight."'
+    )
+    assert len(list(nlp(text).sents)) > 1  # the parser's error this test is about
+    (claim,) = split_claims(text, [Segment("body", 0, len(text))], nlp)
+    assert claim.text == text
 
 
 @pytest.mark.parametrize(

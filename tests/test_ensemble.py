@@ -126,6 +126,11 @@ def test_decide_takes_the_first_attributing_view_and_the_threshold() -> None:
     )
     got = decide(claims, views, np.ones(3), threshold=0.5)
     assert [a.source for a in got] == ["Li Na", "Wu Lan", "Wu Lan"] and got[1] == wu
+    # a view that attributes with neither source nor cue (the tagger's "I" inside a quotation
+    # with no speaker before it) is no explicit attribution: the rules' continuation wins
+    views.rules_tagger[1] = Attribution(True)
+    got = decide(claims, views, np.ones(3), threshold=0.5)
+    assert got[1] == wu
     # nobody named before it: attributed, without a source
     alone = decide(
         claims[2:], Views([Attribution()], [Attribution()], [Attribution()], []), np.ones(1), 0.5

@@ -255,6 +255,41 @@ def test_a_tagged_source_that_runs_into_its_clause_is_cut_to_the_mention(nlp):
     assert (got.attributed, got.source, got.source_type) == (True, "Pavel Morozov", "named_person")
 
 
+def test_a_quoted_speakers_i_is_not_a_source(nlp):
+    """The tagger may mark "I" in "I think ..." as Source: inside a quotation it is the quoted
+    speaker's word, so the claim goes on with the speaker before it (implicitly); outside a
+    quotation (an op-ed's "I") the tagged mention stands."""
+    from framing.pipeline.article import Attribution, Span
+    from framing.pipeline.merge import adopt
+    from framing.pipeline.sources import Memory
+
+    speaker = Attribution(True, source="Olena Marchuk", source_type="named_person")
+    text = "I think teachers should stay out of politics."
+    tagged = Attribution(True, source="x", source_span=Span(0, 1, "I"))
+
+    def quoted(at):
+        return lambda offset: at
+
+    got = adopt(Attribution(), tagged, nlp(text), 0, Memory(), speaker, quoted(True))
+    assert (got.attributed, got.implicit, got.source) == (True, True, "Olena Marchuk")
+    got = adopt(Attribution(), tagged, nlp(text), 0, Memory(), speaker, quoted(False))
+    assert (got.attributed, got.implicit, got.source) == (True, False, "I")
+    # in an article: the rules tell where a quotation runs
+    text = 'Olena Marchuk said: "No, I am not taking part. I think teachers should stay home."'
+    claims = split_claims(text, [Segment("body", 0, len(text))], nlp)
+    at = text.index("I think")
+    learned = [
+        Attribution(True, source="x", source_span=Span(0, 13, "Olena Marchuk")),
+        Attribution(True, source="x", source_span=Span(at, at + 1, "I")),
+    ]
+    assert [c.text[:7] for c in claims] == ["Olena M", "I think"]
+    got = [c.attribution for c in attribute(claims, text, nlp, learned)]
+    assert [(a.source, a.implicit) for a in got] == [
+        ("Olena Marchuk", False),
+        ("Olena Marchuk", True),
+    ]
+
+
 def test_speaker_labels_of_a_transcript(nlp):
     """A claim opening with "Name:" is said by that person, and the claims after it in the
     paragraph by the same person until the next label; "A.Levin" is Anna Levin. A label alone

@@ -77,7 +77,12 @@ def attribute(
             if label is not None and (not att.attributed or att.implicit) and not label_only(c):
                 att = label
             if learned is not None and not (prefer_rules and att.attributed):
-                rules_att, att = att, adopt(att, learned[len(out)], doc, base, memory, speaker)
+
+                def quoted_at(offset: int, c=c, depth=depth_in[-1]) -> bool:
+                    return quote_depth(text[c.start : max(c.start, offset)], depth) > 0
+
+                rules_att = att
+                att = adopt(att, learned[len(out)], doc, base, memory, speaker, quoted_at)
                 speaker = rules_att if rules_att.attributed else speaker
             if att.attributed and not att.implicit:
                 speaker = att

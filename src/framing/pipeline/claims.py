@@ -170,8 +170,9 @@ def _quote_balance(s: str) -> int:
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """Character spans of the sentences of a parsed Doc, with spaCy's errors that matter fixed.
 
-    Merges a split after a title or month abbreviation ("Colonel (retd.)", "Nov."), a sentence
-    that starts in lower case or holds no word, and moves a stranded closing quote back.
+    Merges a split after a title or month abbreviation ("Colonel (retd.)", "Nov."), a split
+    after no sentence-final mark, a sentence that starts in lower case or holds no word, and
+    moves a stranded closing quote back.
     Splits at blank lines, so no sentence spans two paragraphs.
     """
     text = doc.text
@@ -195,6 +196,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
                 not any(ch.isalnum() for ch in head)
                 or head[0].islower()
                 or ends_with_abbreviation(text[prev[0] : prev[1]])
+                or not _ends_sentence(text[prev[0] : prev[1]])
             ):
                 prev[1] = e
                 continue
@@ -207,6 +209,14 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
             pos = m.end()
         out.append(trim_span(text, pos, e))
     return [(s, e) for s, e in out if s < e]
+
+
+def _ends_sentence(sentence: str) -> bool:
+    """Whether a sentence ends as one does: a full stop, question or exclamation mark, colon or
+    semicolon, before any closing quotes or brackets (not "... party UDAR (Punch)", which the
+    parser cut off before "Vitaly Klitschko, who said ...")."""
+    end = sentence.rstrip(CLOSE_QUOTES + "\"')]\u2019 ")
+    return end[-1:] in (".", "!", "?", "…", ":", ";")
 
 
 def _has_own_subject(doc: Doc, lo: int, hi: int) -> bool:

@@ -261,11 +261,11 @@ def decide(
     claims: list[Claim], views: Views, p: np.ndarray, threshold: float
 ) -> list[Attribution]:
     """The attribution of each claim: unattributed where p < threshold; otherwise the first
-    explicit one of rules_tagger, the rules and the tagger; else the first continuation of the
-    rules, rules_tagger and the tagger (the rules read a quotation whose cue comes after it;
-    the tagger only carries the speaker before it on); or else the last named speaker before
-    it in the article (implicitly: the decision calls the claim reported speech that none of
-    the three gave a source), or else an attribution without a source."""
+    explicit one (`_explicit`) of rules_tagger, the rules and the tagger; else the first
+    continuation of the rules, rules_tagger and the tagger (the rules read a quotation whose
+    cue comes after it; the tagger only carries the speaker before it on); or else the last
+    named speaker before it in the article (implicitly: the decision calls the claim reported
+    speech that none of the three gave a source), or else an attribution without a source."""
     order = sorted(range(len(claims)), key=lambda k: claims[k].start)
     out: dict[int, Attribution] = {}
     last: Attribution | None = None
@@ -274,7 +274,7 @@ def decide(
             out[k] = Attribution()
             continue
         both, rules, tagger = views.rules_tagger[k], views.rules[k], views.tagger[k]
-        found = next((a for a in (both, rules, tagger) if a.attributed and not a.implicit), None)
+        found = next((a for a in (both, rules, tagger) if _explicit(a)), None)
         if found is None:
             found = next((a for a in (rules, both, tagger) if a.attributed), None)
         if found is None:
@@ -282,6 +282,11 @@ def decide(
         out[k] = found
         last = found if found.source else last
     return [out[k] for k in range(len(claims))]
+
+
+def _explicit(a: Attribution) -> bool:
+    """An attribution of the claim's own: a source or at least a cue ("it was reported")."""
+    return a.attributed and not a.implicit and (a.source is not None or a.cue is not None)
 
 
 def load_ensemble(cfg, all_modes: bool = False) -> EnsembleModel | None:

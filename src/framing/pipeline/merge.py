@@ -26,12 +26,15 @@ def adopt(
     base: int,
     memory: Memory,
     previous: Attribution | None,
+    quoted_at=None,
 ) -> Attribution:
     """The attribution of one claim when the tagger decides whether it is attributed.
 
     `doc` is the parse of the claim's sentence, which starts at article offset `base`;
     `previous` the last attributed claim before it (for a claim with Content but no Source in
-    its sentence: a quotation or indirect speech running on, attributed implicitly).
+    its sentence, or whose Source is the speaker's "I" or "we" inside a quotation: a quotation
+    or indirect speech running on, attributed implicitly); `quoted_at(offset)` whether an
+    article offset lies inside a quotation.
     """
     if not learned.attributed:
         return Attribution()
@@ -44,6 +47,8 @@ def adopt(
     span = None
     if mention is not None:
         span = doc.char_span(mention.start - base, mention.end - base, alignment_mode="expand")
+    if span is not None and _speaker_pronoun(span) and quoted_at and quoted_at(mention.start):
+        span = None  # "I think ..." inside a quotation: the quoted speaker's own words
     if span is None or len(span) == 0:
         if previous is None:
             return replace(learned, source=None, source_span=None, source_type=None)
@@ -61,6 +66,15 @@ def adopt(
     source, kind = resolved if resolved else (span.text.strip(), source_type(span))
     memory.cite(span, source, kind)
     return replace(learned, source=source, source_type=kind)
+
+
+# Who a quoted speaker says "I" or "we" or "you" for: never a source of their own.
+_SPEAKER_PRONOUNS = frozenset({"i", "me", "we", "us", "you"})
+
+
+def _speaker_pronoun(span) -> bool:
+    words = [t for t in span if not t.is_punct]
+    return len(words) == 1 and words[0].lower_ in _SPEAKER_PRONOUNS
 
 
 def _noun_phrase(span):
