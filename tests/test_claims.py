@@ -267,3 +267,41 @@ def test_spacy_loads_without_importing_torch_and_torch_still_imports() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2.0"
+
+
+def test_the_rules_read_each_paragraph_parse_once(nlp):
+    """Claim splitting parses the body paragraphs; the attribution rules cut their sentences
+    out of those parses (entities and all) instead of parsing them again. A span in no body
+    segment (the headline) is parsed on its own."""
+    from framing.pipeline.attribution import attribute
+    from framing.pipeline.batch import BatchNLP
+    from framing.pipeline.parses import sentence_docs
+    from framing.pipeline.segment import segment
+
+    text = (
+        "Navy Drills Begin Near the Strait\n\n"
+        "The drills began on Monday. Admiral Irina Volkova said the ships would stay a week.\n\n"
+        '"We are ready," she told reporters in Vladivostok.'
+    )
+    parsed: list[str] = []
+
+    class Counting:
+        def pipe(self, texts, **kw):
+            texts = list(texts)
+            parsed.extend(texts)
+            return nlp.pipe(texts, **kw)
+
+    batch = BatchNLP(Counting())
+    claims = split_claims(text, segment(text), batch)
+    bodies = list(parsed)
+    assert len(bodies) == 2 and all(b in text for b in bodies)
+    got = attribute(claims, text, batch)
+    assert parsed == bodies  # no sentence parsed a second time
+    assert [c.attribution.source for c in got] == [None, "Irina Volkova", "Irina Volkova"]
+    start = text.index("Admiral")
+    end = text.index("week.") + 5
+    head = text.index("\n")
+    one, alone = sentence_docs(batch, text, [(start, end), (0, head)])
+    assert one.text.rstrip() == text[start:end] and alone.text == text[:head]
+    assert ("Irina Volkova", "PERSON") in [(e.text, e.label_) for e in one.ents]
+    assert parsed[-1] == text[:head]

@@ -173,8 +173,9 @@ class Pipeline:
     def claims(self, doc: Document, rules: bool = True) -> list[Claim]:
         """Layout, claim splitting and (with `rules`) rule-based attribution."""
         segments = segment(doc.text)
-        claims = split_claims(doc.text, segments, self.nlp, self.cfg.include_headline)
-        return attribute(claims, doc.text, self.nlp) if rules else claims
+        nlp = self.nlp if isinstance(self.nlp, BatchNLP) else BatchNLP(self.nlp)  # one parse
+        claims = split_claims(doc.text, segments, nlp, self.cfg.include_headline)
+        return attribute(claims, doc.text, nlp) if rules else claims
 
     def predict(
         self, claims: list[Claim], text: str, targets: list[str]
@@ -225,9 +226,8 @@ class Pipeline:
             split_claims(d.text, ss, self.nlp, self.cfg.include_headline)
             for d, ss in zip(docs, segs)
         ]
-        units = [t for d, c in zip(docs, claims) for t in unit_texts(c, d.text)]
-        clock("spacy", lambda: self.nlp.docs.prefetch(units))
-        if mode in TAGGER_MODES:
+        if mode in TAGGER_MODES:  # the rules read the paragraphs' parses (`parses`)
+            units = [t for d, c in zip(docs, claims) for t in unit_texts(c, d.text)]
             clock("tagger", lambda: self.tagger.spans.prefetch(units))
         else:
             claims = [attribute(c, d.text, self.nlp) if c else c for d, c in zip(docs, claims)]

@@ -13,6 +13,7 @@ from framing.pipeline.lexicon import (
     OPEN_QUOTES,
 )
 from framing.pipeline.merge import adopt
+from framing.pipeline.parses import sentence_docs
 from framing.pipeline.sources import Memory, resolve_mention
 from framing.pipeline.speakers import label_counts, label_only, speaker_label, speaker_turns
 
@@ -47,7 +48,7 @@ def attribute(
     order = sorted(range(len(claims)), key=lambda k: claims[k].start)
     claims = [claims[k] for k in order]  # attributed in reading order, returned in input order
     units = claim_sentences(claims, text)
-    docs = nlp.pipe([text[claims[u[0]].start : claims[u[-1]].end] for u in units])
+    docs = sentence_docs(nlp, text, [(claims[u[0]].start, claims[u[-1]].end) for u in units])
     memory = Memory()
     learned = [learned[k] for k in order] if learned is not None else None
     speaker = None  # the last explicit attribution, by the rules or the tagger
