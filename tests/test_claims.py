@@ -305,3 +305,14 @@ def test_the_rules_read_each_paragraph_parse_once(nlp):
     assert one.text.rstrip() == text[start:end] and alone.text == text[:head]
     assert ("Irina Volkova", "PERSON") in [(e.text, e.label_) for e in one.ents]
     assert parsed[-1] == text[:head]
+    # a sentence whose words the parser put in two sentences is parsed alone (no tree of it
+    # is cut off at the parser's wrong boundary)
+    text = (
+        "The march began at noon. Among the marchers was chess champion and leader of the "
+        'reform party RISE (Rise Up) Anton Berezin, who said "We will win this fight."'
+    )
+    first = text.index("Among")
+    spans = [(0, first - 1), (first, len(text))]
+    docs = sentence_docs(batch, text, spans)
+    assert parsed[-2:] == [text, text[first:]]  # the paragraph, then the second sentence alone
+    assert [d.text.rstrip() for d in docs] == [text[s:e] for s, e in spans]
