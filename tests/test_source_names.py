@@ -72,6 +72,10 @@ def test_role_resolves_to_the_person_named_with_it(nlp, intro, mention):
         ("Daniel Whitcombe, a former analyst at the agency,", "The former analyst",
          "Daniel Whitcombe"),
         ("Prince William", "The 58-year-old prince", "William"),  # an age tells no role apart
+        # the body a spokesperson speaks for names nobody
+        ("Foreign Ministry spokesman Tigran Balakyan", "The Foreign Ministry spokesman",
+         "Tigran Balakyan"),
+        ("Kremlin spokesman Dmitry Pesarov", "The Kremlin spokesman", "Dmitry Pesarov"),
     ],
 )  # fmt: skip
 def test_a_description_resolves_to_the_person_named_with_it(nlp, intro, mention, name):

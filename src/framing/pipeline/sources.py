@@ -162,6 +162,11 @@ def _set_off_name(ent) -> bool:
     )
 
 
+def _body_word(t) -> bool:
+    """A word of the name of an organisation ("Foreign Ministry", "Kremlin")."""
+    return t.ent_type_ in ORG_LABELS or t.lower_ in KNOWN_ORGS or t.lower_ in ORG_NOUNS
+
+
 def _subject(token) -> bool:
     """Whether a name is the subject of its clause, or set off after the subject."""
     subj = ("nsubj", "nsubjpass")
@@ -295,10 +300,14 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         if org:
             return ("the " + org if not org.lower().startswith("the ") else org), source_type(span)
     nations = {_stem(t.text) for t in span if t.ent_type_ in ("NORP", "GPE")}
-    # a capitalised role word names nobody ("The Admiral"), nor does a clause set off after it
+    # a capitalised role word names nobody ("The Admiral"), nor does a clause set off after it,
+    # nor the body a spokesperson speaks for ("the Foreign Ministry spokesman")
     comma = next((t.i for t in span if t.text == "," and t.i > root.i), span.end)
     named = any(
-        t.pos_ == "PROPN" and _stem(t.text) not in nations and t.lower_ not in _ROLE_WORDS
+        t.pos_ == "PROPN"
+        and _stem(t.text) not in nations
+        and t.lower_ not in _ROLE_WORDS
+        and not (lemma in SPOKES_NOUNS and _body_word(t))
         for t in span.doc[span.start : comma]
     )
     owner = len(span) > 2 and span[1].tag_ == "POS" and bool(nations)  # "Russia's president"
