@@ -211,6 +211,7 @@ def test_continued_quotation_keeps_the_channel(nlp):
         # roles inside what NER takes for the name, however many words come before the title
         ("The vote was final, says Dutch PM Vandermeer.", "Vandermeer"),
         ("Professor Naledi Okonjo said the drills were routine.", "Naledi Okonjo"),
+        ("House Speaker John Boehnert said the vote would come soon.", "John Boehnert"),
         # a first name NER leaves out of the entity is part of the name
         ("NATO chief Anders Fogh Rasmunsen said the movements were a feint.", None),
         # the parser hangs the name on "of": the person is still who spoke

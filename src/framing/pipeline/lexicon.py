@@ -85,7 +85,7 @@ TITLE_WORDS = _w("""mr mrs ms dr prof president premier minister ambassador gene
     colonel admiral adm rear vice deputy secretary spokesperson spokesman spokeswoman chief
     senator sen rep governor captain capt major maj sergeant commander foreign defense defence
     state chairman sri dato datuk sheikh pm chancellor mayor professor congressman congresswoman
-    legislator lawmaker rank prince princess king queen""")
+    legislator lawmaker rank prince princess king queen speaker""")
 # Family names written first (Chinese, Korean, Vietnamese): "Tan Wenlu", "Park Ji-won", "Le Thi
 # Hoa" are one person however NER splits, shortens or labels them.
 SURNAMES = frozenset(
