@@ -16,7 +16,7 @@ from framing.data.corpus import DEFAULT_TARGET
 from framing.learning.fast import check_backend
 from framing.pipeline.article import Attribution, Claim, Document
 from framing.pipeline.attribution import attribute
-from framing.pipeline.batch import BatchNLP, BatchTagger
+from framing.pipeline.batch import BatchNLP, BatchTagger, one_parse
 from framing.pipeline.claims import claim_sentences, load_nlp, split_claims
 from framing.pipeline.ensemble import ensemble_attribution, load_ensemble
 from framing.pipeline.heads import Head, load_heads, load_tagger, predict
@@ -156,7 +156,7 @@ class Pipeline:
     ) -> list[Attribution]:
         """Each claim's attribution under `mode` (claims carry the rules' attribution)."""
         if mode == "ensemble":
-            nlp = self.nlp if isinstance(self.nlp, BatchNLP) else BatchNLP(self.nlp)
+            nlp = one_parse(self.nlp)
             return ensemble_attribution(claims, text, nlp, self.tagger, self.ensemble, self.cfg)
         if mode in TAGGER_MODES:
             learned = learned_attribution(claims, text, self.tagger, self.cfg.tagger_cover)
@@ -173,7 +173,7 @@ class Pipeline:
     def claims(self, doc: Document, rules: bool = True) -> list[Claim]:
         """Layout, claim splitting and (with `rules`) rule-based attribution."""
         segments = segment(doc.text)
-        nlp = self.nlp if isinstance(self.nlp, BatchNLP) else BatchNLP(self.nlp)  # one parse
+        nlp = one_parse(self.nlp)
         claims = split_claims(doc.text, segments, nlp, self.cfg.include_headline)
         return attribute(claims, doc.text, nlp) if rules else claims
 

@@ -45,6 +45,12 @@ class BatchNLP:
         return getattr(self.nlp, name)
 
 
+def one_parse(nlp: Any) -> BatchNLP:
+    """`nlp` answering each text from one parse: a batch's BatchNLP as it is, else a new one
+    (the claim stage's paragraph parses are then the ones the attribution rules read)."""
+    return nlp if isinstance(nlp, BatchNLP) else BatchNLP(nlp)
+
+
 class BatchTagger:
     """A span tagger whose `predict` answers from predictions made for a batch of articles."""
 
