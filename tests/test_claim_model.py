@@ -106,6 +106,38 @@ def test_the_heads_of_one_model_share_one_encoder_pass(tiny_model, monkeypatch) 
     assert calls == [4, 1]  # the claims once (one batch), then the one target
 
 
+def test_a_model_that_reads_the_target_reads_each_claims_own(tiny_model, monkeypatch) -> None:
+    from framing.learning.fast_claims import ClaimView
+    from framing.pipeline.heads import Head, predict
+
+    model = new_model(config(tiny_model, context=["target", "source"]))
+    seconds = []
+    real = model._encode
+    monkeypatch.setattr(model, "_encode", lambda t, sec=None: seconds.append(sec) or real(t, sec))
+    views = {t: Head(t, t == "stance", ClaimView(model, t), None, "") for t in LABELS}
+    texts, ctx = [r.text for r in rows()], [r.context for r in rows()]
+    out = predict(views, texts, ["the drill", "the sanctions"], ctx)
+    # frame, attribution and stance toward the first target share one pass; the second
+    # target is read with the claims again
+    assert [s[0] if s else None for s in seconds] == [
+        "target: the drill | source: the outlet",
+        None,
+        "target: the sanctions | source: the outlet",
+        None,
+    ]
+    assert out["stance"] == out["stance@the drill"] != out["stance@the sanctions"]
+    # the frame of a claim depends on the target it was read with
+    drill = model.probs("framing", texts, [{**c, "target": "the drill"} for c in ctx])
+    sanctions = model.probs("framing", texts, [{**c, "target": "the sanctions"} for c in ctx])
+    assert not np.allclose(drill, sanctions)
+
+
+def test_the_target_is_no_context_for_a_model_that_does_not_read_it(tiny_model) -> None:
+    model = new_model(config(tiny_model))  # source, headline, previous
+    ctx = [context_of("Li", "Drills", "", "the drill")]
+    assert model._contexts(ctx) == ["source: Li | headline: Drills"]
+
+
 def test_a_killed_claim_model_resumes_to_the_uninterrupted_weights(
     tiny_model, tmp_path, monkeypatch
 ) -> None:

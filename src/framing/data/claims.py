@@ -13,7 +13,7 @@ from framing.core.errors import InputError
 from framing.core.paths import project_path
 from framing.data.config import DataConfig
 
-CONTEXT_FIELDS = ("source", "headline", "previous")
+CONTEXT_FIELDS = ("source", "headline", "previous", "target")
 # the tasks one claim model predicts, and the schema label set of each
 CLAIM_TASKS = {"framing": "frames", "stance": "stances", "attribution": "attribution"}
 
@@ -30,10 +30,29 @@ class ClaimRow:
     source_type: str = "unattributed"  # for scores per source type
 
 
-def context_of(source: str | None, headline: str, previous: str) -> dict[str, str]:
-    """The context of one claim: who says it ("the outlet" in its own voice), the headline and
-    the previous claim ("" for the first)."""
-    return {"source": source or "the outlet", "headline": headline, "previous": previous}
+def context_of(
+    source: str | None, headline: str, previous: str, target: str | None = None
+) -> dict[str, str]:
+    """The context of one claim: who says it ("the outlet" in its own voice), the headline,
+    the previous claim ("" for the first) and, when given, the stance target."""
+    out = {"source": source or "the outlet", "headline": headline, "previous": previous}
+    if target:
+        out["target"] = target
+    return out
+
+
+def with_targets(
+    contexts: list[dict[str, str]] | None, targets: list[str] | None, fields
+) -> list[dict[str, str]] | None:
+    """The contexts with each claim's stance target in them, for a model that reads the
+    target as context (`"target"` in `fields`); otherwise the contexts as they are.
+
+    >>> with_targets([{"source": "Li"}], ["drills"], ["target", "source"])
+    [{'source': 'Li', 'target': 'drills'}]
+    """
+    if "target" not in fields or targets is None:
+        return contexts
+    return [{**(c or {}), "target": t} for c, t in zip(contexts or [{}] * len(targets), targets)]
 
 
 def context_text(context: dict[str, str], fields: list[str] | tuple[str, ...]) -> str:
@@ -62,7 +81,7 @@ def doc_rows(doc: dict, split_id: str = "") -> list[ClaimRow]:
             ClaimRow(
                 f"{doc['article_id']}:{k}",
                 c["text"],
-                context_of(source, head, previous),
+                context_of(source, head, previous, doc["target"]),
                 doc["target"],
                 {task: claim_label(task, c) for task in CLAIM_TASKS},
                 c["source_type"] or "unattributed",

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from framing.core.errors import InputError
-from framing.data.claims import context_text
+from framing.data.claims import context_text, with_targets
 from framing.learning.base import Classifier
 from framing.learning.fast import _Runner, _softmax, mean_pool
 
@@ -80,6 +80,8 @@ class FastClaimModel:
     ) -> np.ndarray:
         if not check_claim_task(self.labels, task, texts, targets):
             return np.zeros((0, len(self.labels[task])))
+        if task == "stance":  # a model that reads the target reads each claim's own
+            contexts = with_targets(contexts, targets, self.config.context)
         u = self.claim_vectors(texts, contexts)
         if task == "stance":
             uniq = sorted(set(targets))

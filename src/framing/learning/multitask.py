@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from framing.core.errors import InputError
-from framing.data.claims import CONTEXT_FIELDS, ClaimRow, context_text
+from framing.data.claims import CONTEXT_FIELDS, ClaimRow, context_text, with_targets
 from framing.learning.base import META_FILE, weights_digest
 from framing.learning.encoders import load_pretrained, resolve_device
 from framing.learning.fast_claims import check_claim_task, pooled_by_length
@@ -36,7 +36,7 @@ class MultitaskConfig(TrainingConfig):
     lora_rank: int = 16  # 0: every encoder weight is trained and saved
     # what the claim is read with; with "source" there is no attribution head (the task=claims
     # runner drops it: the context would give its answer away)
-    context: list[str] = field(default_factory=lambda: list(CONTEXT_FIELDS))
+    context: list[str] = field(default_factory=lambda: ["source", "headline", "previous"])
     balanced: bool = True  # class weights inverse to frequency in each task's loss
 
     def __post_init__(self) -> None:
@@ -179,6 +179,8 @@ class ClaimModel:
         """Probabilities for one task (columns in `labels[task]`); stance needs `targets`."""
         if not check_claim_task(self.labels, task, texts, targets):
             return np.zeros((0, len(self.labels[task])))
+        if task == "stance":  # a model that reads the target reads each claim's own
+            contexts = with_targets(contexts, targets, self.config.context)
         self.net.eval()
         u = torch.from_numpy(self.claim_vectors(texts, contexts)).to(self.device)
         t = None

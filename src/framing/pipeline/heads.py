@@ -186,9 +186,12 @@ def predict(
     """
     if not texts:
         return {}
+    if contexts is not None and targets:  # read by a claim model with "target" in its context
+        contexts = [{**c, "target": targets[0]} for c in contexts]
     encoder, x = _shared_features(heads, texts)
     out: dict[str, list[dict[str, float]]] = {}
-    for task, head in heads.items():
+    # heads of one claim: the pair tasks last, so that the others share the first target's pass
+    for task, head in sorted(heads.items(), key=lambda kv: kv[1].use_pair):
         model = head.model
         shared = _logreg(model) and model.encoder is encoder
         for target in targets if head.use_pair else [None]:
