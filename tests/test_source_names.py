@@ -338,3 +338,19 @@ def test_labels_that_are_no_speakers(nlp, text):
 def test_a_heading_with_a_colon_is_no_speaker(nlp):
     claims = run(nlp, "Update: the talks resumed on Monday in Geneva.")
     assert not claims[0].attribution.attributed
+
+
+def test_a_name_set_off_after_a_role_set_off_after_a_place_is_the_speaker(nlp):
+    from framing.pipeline.names import person_in
+    from framing.pipeline.sources import Memory, resolve_mention
+
+    text = (
+        "Two soldiers were hurt during the exercise near the port of Odessa, the minister, "
+        "Pavel Hrytsenko, said on Tuesday."
+    )
+    doc = nlp(text)
+    place = next(t.i for t in doc if t.text == "Odessa")
+    # the parser hangs "the minister" on the place and the name on "the minister"; a tagger
+    # that marks the place as the source still means the minister
+    assert person_in(doc[place : place + 1]) == "Pavel Hrytsenko"
+    assert resolve_mention(doc[place : place + 1], Memory()) == ("Pavel Hrytsenko", "named_person")

@@ -121,6 +121,20 @@ def _appositive_name(span: TokenSpan) -> str | None:
     return None
 
 
+def _chained_name(span: TokenSpan) -> str | None:
+    """A name set off after a role that is itself set off after the mention: in "... in the
+    town of Slaviansk, the minister, Arsen Avakov, said" the parser hangs "the minister" on the
+    town and the name on "the minister"; the one who speaks is the named person."""
+    for role in span.root.children:
+        if role.dep_ != "appos" or role.i < span.end or head_lemma(role) not in PERSON_ROLES:
+            continue
+        for child in role.children:
+            if child.dep_ == "appos" and child.i > role.i and child.ent_type_ == "PERSON":
+                ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)
+                return clean_name(ent) or ent.text
+    return None
+
+
 def _run_on(ent, span: TokenSpan) -> bool:
     """A name closing the mention right after a noun, with no word between to make it a
     complement: the parser's object of "of" in "representative of the U.S. Treasury Department
@@ -140,6 +154,9 @@ def person_in(span: TokenSpan) -> str | None:
     """The person a mention names: its last PERSON entity, a name set off after it ("a deputy
     minister, Yevgeny Rostovtsev,"), or a title or a family name followed by a name NER
     missed or took for an organisation ("researcher Le Thi Hoa", "He Lei")."""
+    chained = _chained_name(span)
+    if chained:
+        return chained
     people = [  # not a name that only qualifies the head: "Mali's authorities", "a diplomat in X"
         e
         for e in span.doc.ents
