@@ -354,3 +354,24 @@ def test_a_name_set_off_after_a_role_set_off_after_a_place_is_the_speaker(nlp):
     # that marks the place as the source still means the minister
     assert person_in(doc[place : place + 1]) == "Pavel Hrytsenko"
     assert resolve_mention(doc[place : place + 1], Memory()) == ("Pavel Hrytsenko", "named_person")
+
+
+@pytest.mark.parametrize("label", ["PERSON", "ORG", None])
+def test_a_person_named_after_a_description_is_the_source(nlp, label):
+    from spacy.tokens import Span
+
+    from framing.pipeline.sources import Memory, resolve_mention
+
+    doc = nlp("“We will stay here,” said 62-year miner Artem Dovbush.")
+    name = next(t.i for t in doc if t.text == "Artem")
+    # however NER reads the name (a person, an organisation, nothing)
+    doc.ents = [Span(doc, name, name + 2, label=label)] if label else []
+    said = next(t.i for t in doc if t.text == "said")
+    mention = doc[said + 1 : name + 2]
+    assert mention.text == "62-year miner Artem Dovbush"
+    assert resolve_mention(mention, Memory()) == ("Artem Dovbush", "named_person")
+
+
+def test_an_outlet_named_after_its_description_keeps_it(nlp):
+    (claim,) = run(nlp, "The bridge was closed, the local weekly Coastal Voice reported.")
+    assert who(claim)[:2] == (True, "the local weekly Coastal Voice")

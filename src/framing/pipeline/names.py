@@ -47,6 +47,8 @@ def _is_title(words: list, k: int) -> bool:
 
 
 # Words that are no part of a name NER left out ("chief" of "NATO chief Anders ...").
+# Nouns for an outlet that a name after them belongs to ("the news portal CityNews").
+_OUTLET_WORDS = frozenset({"portal", "website", "site", "tabloid", "weekly", "magazine"})
 _NOT_NAME_WORDS = TITLE_WORDS | HONORIFICS | PERSON_ROLES | PERSON_NOUNS | ORG_NOUNS
 
 
@@ -133,6 +135,39 @@ def _chained_name(span: TokenSpan) -> str | None:
                 ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)
                 return clean_name(ent) or ent.text
     return None
+
+
+def described_name(span: TokenSpan) -> tuple[str, str] | None:
+    """The person a mention names after a lower-case description, and its type: "39-year
+    laborer Artyom Yermolyuk" (two or three words; NER may call them an organisation). None
+    for one word, a place or a people, an organisation's name, and an outlet's name after its
+    description ("the Indian newspaper X", "a news portal X"), which the source keeps whole."""
+    doc = span.doc
+    i = span.end
+    while i > span.start and doc[i - 1].pos_ == "PROPN" and doc[i - 1].text[:1].isupper():
+        i -= 1
+    run = doc[i : span.end]
+    if not len(run) or i == span.start or len(run) > 3:
+        return None
+    before = doc[i - 1]
+    words = {t.lower_ for t in run}
+    if (
+        before.pos_ not in ("NOUN", "ADJ")
+        or not before.text.islower()
+        or words & (ORG_NOUNS | KNOWN_ORGS | _COMPANY_WORDS)
+        or any(t.ent_type_ in ("GPE", "NORP", "LOC", "DATE") for t in run)
+        or not _joined(run.root, before)
+    ):
+        return None
+    if len(run) == 1 or before.lower_ in ORG_NOUNS | _OUTLET_WORDS:
+        return None  # an outlet's name keeps its description: "the Indian newspaper X"
+    return run.text, "named_person"
+
+
+def _joined(name, before) -> bool:
+    """Whether the name and the word before it are one phrase: set off after it, or it a
+    modifier of the name."""
+    return name.head.i == before.i or before.head.i == name.i
 
 
 def _run_on(ent, span: TokenSpan) -> bool:

@@ -20,7 +20,7 @@ from framing.pipeline.lexicon import (
     UNNAMED_NOUNS,
     head_lemma,
 )
-from framing.pipeline.names import clean_name, person_in, surname_first
+from framing.pipeline.names import clean_name, described_name, person_in, surname_first
 from framing.pipeline.phrases import without_clauses
 
 if TYPE_CHECKING:
@@ -287,6 +287,9 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         full = memory.full_name(bare)  # "Zhang said", "Al-Mansoori said" (NER may miss them)
         if full:
             return full, "named_person"
+    described = described_name(span)
+    if described:
+        return described
     lemma = head_lemma(root)
     first = span[0].lower_
     propn = any(t.pos_ == "PROPN" for t in span)
