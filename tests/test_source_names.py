@@ -375,3 +375,24 @@ def test_a_person_named_after_a_description_is_the_source(nlp, label):
 def test_an_outlet_named_after_its_description_keeps_it(nlp):
     (claim,) = run(nlp, "The bridge was closed, the local weekly Coastal Voice reported.")
     assert who(claim)[:2] == (True, "the local weekly Coastal Voice")
+
+
+def test_a_role_resolves_to_the_person_named_with_it_later(nlp):
+    text = (
+        "Polish foreign minister says the talks will resume\n\n"
+        "Polish Foreign Minister Jan Wrona met his counterparts in Vilnius on Monday. "
+        "The meetings will continue in May, Wrona said."
+    )
+    claims = run(nlp, text)
+    assert who(claims[0]) == (True, "Jan Wrona", "named_person")
+    assert who(claims[-1]) == (True, "Jan Wrona", "named_person")
+
+
+def test_a_role_two_people_named_later_hold_stays_a_role(nlp):
+    text = (
+        "The minister said the budget was final. Defence Minister Ivo Brandt said the army "
+        "would grow. Finance Minister Karl Otten said taxes would not rise."
+    )
+    claims = run(nlp, text)
+    assert who(claims[0])[:2] == (True, "The minister")
+    assert [who(c)[1] for c in claims[1:]] == ["Ivo Brandt", "Karl Otten"]

@@ -92,6 +92,11 @@ def attribute(
         speaker_turns(out, labels, text)
         _implicit(out, depth_in, text)
         _continued(out, backshift, text)
+    later = memory.named_later()
+    for c in out:
+        a = c.attribution
+        if a.attributed and a.source in later and a.source_type != "document":
+            c.attribution = replace(a, source=later[a.source], source_type="named_person")
     result = list(out)
     for pos, k in enumerate(order):
         result[k] = out[pos]

@@ -45,6 +45,8 @@ class Memory:
     # people a later "he" or "she" may mean, latest last: cited as sources, or named as the
     # subject of a clause ("The head of the service, Valentina K., confirmed the figure.")
     salient: list[str] = field(default_factory=list)
+    # role mentions no one named so far held: source string, role words, head, country stems
+    pending: list[tuple[str, set[str], str, set[str]]] = field(default_factory=list)
 
     def see(self, doc: Doc, lo: int, hi: int) -> None:
         for ent in doc.ents:
@@ -84,21 +86,39 @@ class Memory:
         Chinese defense minister", "Vladimir Putin, Russia's president," for "the Russian
         president"); a role with modifiers must share one of them, and its country (`nations`,
         stems) must not differ from the person's."""
+        found = self.holders(role_words, head, nations)
+        return found[-1] if found else None
+
+    def holders(self, role_words: set[str], head: str, nations: set[str]) -> list[str]:
+        """Everyone `holder` could mean, best matches only, in the order introduced."""
         heads = {head} | _ROLE_KIN.get(head, set())
         mods = {  # an age tells no role apart: "the 65-year-old prince"
             _stem(w)
             for w in role_words - heads - _AGE_WORDS
             if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)
         }
-        best, best_score = None, 0 if not mods else 1
+        best, best_score = [], 0 if not mods else 1
         for name, titles in self.people:
             theirs = self.nations.get(name, set())
             if not titles & heads or nations and theirs and not nations & theirs:
                 continue
             score = len({_stem(w) for w in titles} & mods)
-            if score >= best_score:
-                best, best_score = name, score
+            if score > best_score:
+                best, best_score = [], score
+            if score == best_score:
+                best = [n for n in best if n != name] + [name]
         return best
+
+    def named_later(self) -> dict[str, str]:
+        """Source strings of role mentions that no one named before them held, each with the
+        person the whole article introduces with that role ("the Foreign Ministry spokesman"
+        before "Foreign Ministry spokesman Tigran Balayan said")."""
+        out = {}
+        for text, words, head, nations in self.pending:
+            found = self.holders(words, head, nations)
+            if len(found) == 1 and text not in out:  # one person only: no guessing
+                out[text] = found[0]
+        return out
 
     def group(self, head: str, mods: set[str], text: str) -> str:
         """The source string of a plural unnamed group ("Chinese analysts"): the first form of
@@ -314,11 +334,16 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         for t in span.doc[span.start : comma]
     )
     owner = len(span) > 2 and span[1].tag_ == "POS" and bool(nations)  # "Russia's president"
-    if lemma in _ROLE_WORDS and root.tag_ != "NNS" and (first == "the" or owner) and not named:
-        words = {t.lower_ for t in span.doc[span.start : comma] if not t.is_punct} - {"the"}
-        name = memory.holder(words, lemma, nations)
-        if name:
-            return name, "named_person"
+    # a headline drops the article: "Czech president says ..."
+    bare = span[0].ent_type_ in ("NORP", "GPE") and root.i > span.start
+    role = None
+    if lemma in _ROLE_WORDS and root.tag_ != "NNS" and (first == "the" or owner or bare):
+        if not named:
+            words = {t.lower_ for t in span.doc[span.start : comma] if not t.is_punct} - {"the"}
+            name = memory.holder(words, lemma, nations)
+            if name:
+                return name, "named_person"
+            role = (words, lemma, nations)
     kind = source_type(span)
     if kind == "unnamed" and root.tag_ == "NNS" and (lemma in UNNAMED_NOUNS or low == "media"):
         if not any(t.lower_ in _GROUP_CONTRAST or t.dep_ in ("cc", "nummod") for t in span):
@@ -331,4 +356,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
                 and t.lower_ not in _GROUP_FILLER
             }
             return memory.group(lemma, mods, without_clauses(span)), kind
-    return without_clauses(span), kind
+    out = without_clauses(span)
+    if role is not None:  # someone the article names later may hold it (`Memory.named_later`)
+        memory.pending.append((out, *role))
+    return out, kind
