@@ -260,6 +260,21 @@ def test_a_tagged_source_that_runs_into_its_clause_is_cut_to_the_mention(nlp):
     assert (got.attributed, got.source, got.source_type) == (True, "Pavel Morozov", "named_person")
 
 
+def test_a_tagged_agent_of_a_participle_is_the_noun_it_qualifies(nlp):
+    """In "The audit, obtained by the Daily Ledger, found ..." the tagger may mark the agent
+    ("by the Daily Ledger") as Source: the one who speaks is the audit."""
+    from framing.pipeline.article import Attribution, Span
+    from framing.pipeline.merge import adopt
+    from framing.pipeline.sources import Memory
+
+    text = "The audit report, obtained by the Daily Ledger, found that the depot lost its records."
+    a = text.index("by the")
+    b = text.index(", found")
+    tagged = Attribution(True, source="x", source_span=Span(a, b, text[a:b]))
+    got = adopt(Attribution(), tagged, nlp(text), 0, Memory(), None)
+    assert (got.attributed, got.source, got.source_type) == (True, "The audit report", "document")
+
+
 def test_a_quoted_speakers_i_is_not_a_source(nlp):
     """The tagger may mark "I" in "I think ..." as Source: inside a quotation it is the quoted
     speaker's word, so the claim goes on with the speaker before it (implicitly); outside a

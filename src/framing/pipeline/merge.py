@@ -80,7 +80,15 @@ def _speaker_pronoun(span) -> bool:
 def _noun_phrase(span):
     """The mention in a tagged source span that ran on into its clause ("The Admiral, who
     headed the Fleet, also revealed" -> "The Admiral"): the subject of the span's verb, up to
-    the first comma after its head; else the span as it is."""
+    the first comma after its head; for the agent of a participle that qualifies a noun
+    ("The mission report, obtained by Reuters, gave ..." tagged "by Reuters") that noun's
+    phrase; else the span as it is."""
+    first, doc = span[0], span.doc
+    if first.dep_ == "agent" and first.head.dep_ == "acl" and first.head.head.i < first.i:
+        noun, cut = first.head.head, first.head.i
+        while cut > noun.i + 1 and doc[cut - 1].is_punct:
+            cut -= 1
+        return doc[noun.left_edge.i : cut]
     if span.root.pos_ not in ("VERB", "AUX"):
         return span
     subj = [
@@ -90,7 +98,7 @@ def _noun_phrase(span):
     ]
     if not subj:
         return span
-    head, doc = subj[0], span.doc
+    head = subj[0]
     end = head.right_edge.i + 1
     comma = next((t.i for t in doc[head.i : end] if t.text == ","), end)
     return doc[head.left_edge.i : comma]
