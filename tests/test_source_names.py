@@ -411,3 +411,25 @@ def test_a_role_two_people_named_later_hold_stays_a_role(nlp):
     claims = run(nlp, text)
     assert who(claims[0])[:2] == (True, "The minister")
     assert [who(c)[1] for c in claims[1:]] == ["Ivo Brandt", "Karl Otten"]
+
+
+@pytest.mark.parametrize(
+    "subject, source, kind",
+    [
+        ("Moscow and Minsk", "Moscow and Minsk", "named_organization"),
+        ("Ana Ruiz and Tomas Berg", "Ana Ruiz and Tomas Berg", "named_person"),
+        ("Western envoys and local officials", "Western envoys and local officials", "unnamed"),
+        ("Trinidad and Tobago's security minister", None, None),  # one minister
+    ],
+)
+def test_sources_joined_by_and_are_one_source(nlp, subject, source, kind):
+    (claim,) = run(nlp, f"{subject} said the exercise would be postponed until the spring.")
+    if source is None:
+        assert claim.attribution.source_type == "named_person"
+    else:
+        assert who(claim) == (True, source, kind)
+
+
+def test_a_name_and_others_is_the_named_source(nlp):
+    text = "Anna Weber met the envoys on Monday. Weber and others said the talks had stalled."
+    assert who(run(nlp, text)[-1]) == (True, "Anna Weber", "named_person")

@@ -166,6 +166,8 @@ _AGE_WORDS = {"year", "years", "old", "'s", "’s"}
 _GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
 # Words that make a group mention another group ("other analysts", "two officials").
 _GROUP_CONTRAST = {"other", "others", "another", "different", "rival"}
+# Conjuncts that add no one who could be named ("X and others"), or pronouns.
+_NOBODY_ELSE = frozenset({"others", "other", "colleagues"}) | frozenset(PRONOUNS)
 # Country abbreviations, stemmed as their adjective is ("US" as "American").
 _STEM_ALIAS = {"us": "amer", "usa": "amer", "uk": "brit"}
 
@@ -272,6 +274,25 @@ def source_type(span: TokenSpan) -> str:
     return "unnamed"
 
 
+def _coordinated(span: TokenSpan) -> tuple[str, str] | None:
+    """Sources joined by "and" speak together and are one source, written as joined ("Kiev and
+    the West", "Aleksander Borodai and Igor Strelkov"): people when every part is a person,
+    an organisation when every part is a name, else unnamed (a group)."""
+    root = span.root
+    parts = [root]
+    for p in parts:  # the root's conjuncts, and theirs ("Britain, France and Germany")
+        parts += [c for c in p.children if c.dep_ == "conj" and span.start < c.i < span.end]
+    joined = any(c.dep_ == "cc" and c.lower_ == "and" for p in parts for c in p.children)
+    if len(parts) < 2 or not joined or any(p.lower_ in _NOBODY_ELSE for p in parts):
+        return None
+    kind = "unnamed"  # a group, or with "the West" in it: no one body
+    if all((p.pos_ == "PROPN" or p.ent_type_ == "PERSON") and p.lower_ != "west" for p in parts):
+        people = any(p.ent_type_ == "PERSON" for p in parts)
+        bodies = any(p.ent_type_ in ORG_LABELS for p in parts)
+        kind = "named_person" if people and not bodies else "named_organization"
+    return without_clauses(span), kind
+
+
 def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     """Resolved source string and its type for a source mention (a spaCy Span); None for
     "they" or "it" with no earlier source to stand for."""
@@ -299,6 +320,13 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         if of and of[0].i < span.end:
             inner = resolve_mention(span.doc[span.start + 2 : span.end], memory)
             return (inner[0], inner[1]) if inner else (text, source_type(span))
+    others = [c for c in root.children if c.dep_ == "conj" and c.lower_ in _NOBODY_ELSE]
+    cc = [c for c in root.children if c.dep_ == "cc" and span.start < c.i < span.end]
+    if others and cc and low not in PRONOUNS:  # "Taylor and others": Taylor speaks
+        return resolve_mention(span.doc[span.start : cc[0].i], memory)
+    joint = _coordinated(span)
+    if joint:
+        return joint
     name = person_in(span)
     if name:
         return memory.full_name(name) or name, "named_person"
