@@ -433,3 +433,47 @@ def test_sources_joined_by_and_are_one_source(nlp, subject, source, kind):
 def test_a_name_and_others_is_the_named_source(nlp):
     text = "Anna Weber met the envoys on Monday. Weber and others said the talks had stalled."
     assert who(run(nlp, text)[-1]) == (True, "Anna Weber", "named_person")
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        # a name after a longer role qualifies that role's noun, not the speaker
+        (
+            "Ivan Petrov, the ambassador of the president, Oleg Sorokin, said the talks failed.",
+            "Ivan Petrov",
+        ),
+        # one person with two roles
+        (
+            "Acting President and Parliament Speaker Taras Kovalenko said the vote would go on.",
+            "Taras Kovalenko",
+        ),
+    ],
+)
+def test_names_that_are_not_a_second_speaker(nlp, text, source):
+    assert who(run(nlp, text)[0])[:2] == (True, source)
+
+
+def test_an_organisation_after_its_description_is_no_person(nlp):
+    from framing.pipeline.names import described_name
+
+    doc = nlp("The investment bank Harlow Brothers said the deal was off.")
+    assert described_name(doc[0:5]) is None
+
+
+def test_a_joint_source_is_no_one_to_refer_back_to(nlp):
+    text = (
+        "Anna Weber and Karl Otten said the talks would continue. "
+        "Weber said the mood was hopeful. She added that a date would follow."
+    )
+    claims = run(nlp, text)
+    assert who(claims[0]) == (True, "Anna Weber and Karl Otten", "named_person")
+    assert [who(c)[1] for c in claims[1:]] == ["Anna Weber", "Anna Weber"]
+
+
+def test_a_headline_official_is_not_the_official_named_later(nlp):
+    text = (
+        "U.S. official says sanctions are working\n\n"
+        "U.S. State Department official Jana Holt said the measures had slowed imports."
+    )
+    assert who(run(nlp, text)[0])[1] != "Jana Holt"

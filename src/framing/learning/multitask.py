@@ -238,7 +238,11 @@ class ClaimModel:
             return float(np.mean(f1s))
 
         loop = TrainLoop(self.net, c, self.seed, "claim model")
-        data_id = json.dumps([[r.id, r.text, r.labels, r.context] for r in train], sort_keys=True)
+        read = set(c.context)  # the target counts only for a model that reads it
+        seen = [{k: v for k, v in r.context.items() if k != "target" or k in read} for r in train]
+        data_id = json.dumps(
+            [[r.id, r.text, r.labels, ctx] for r, ctx in zip(train, seen)], sort_keys=True
+        )
         loop.run(step, len(train), score if dev else None, data_id, checkpoint, resume)
         self.history, self.resumes = loop.history, loop.resumes
         self._cache = None

@@ -47,8 +47,20 @@ def _is_title(words: list, k: int) -> bool:
 
 
 # Words that are no part of a name NER left out ("chief" of "NATO chief Anders ...").
-# Nouns for an outlet that a name after them belongs to ("the news portal CityNews").
-_OUTLET_WORDS = frozenset({"portal", "website", "site", "tabloid", "weekly", "magazine"})
+# Words for people that describe someone before their name ("local resident X", "laborer X").
+_DESCRIBED_PEOPLE = (
+    PERSON_NOUNS
+    | PERSON_ROLES
+    | frozenset(
+        """laborer labourer worker farmer miner teacher student pensioner retiree resident
+        driver nurse doctor engineer soldier volunteer fighter businessman businesswoman
+        entrepreneur shopkeeper vendor trader housewife mother father son daughter widow
+        refugee lawyer priest pastor artist writer poet singer musician blogger photographer
+        nationalist separatist protester protestor demonstrator coach player fan owner manager
+        accountant banker voter villager citizen man woman critic observer activist
+        insider negotiator aide""".split()
+    )
+)
 _NOT_NAME_WORDS = TITLE_WORDS | HONORIFICS | PERSON_ROLES | PERSON_NOUNS | ORG_NOUNS
 
 
@@ -126,12 +138,18 @@ def _appositive_name(span: TokenSpan) -> str | None:
 def _chained_name(span: TokenSpan) -> str | None:
     """A name set off after a role that is itself set off after the mention: in "... in the
     town of Slaviansk, the minister, Arsen Avakov, said" the parser hangs "the minister" on the
-    town and the name on "the minister"; the one who speaks is the named person."""
+    town and the name on "the minister"; the one who speaks is the named person. Not when the
+    mention has a full name of its own, nor for a name set off after a longer description
+    ("X, the ambassador of the president, Vladimir Putin,": Putin qualifies the president)."""
+    doc = span.doc
+    if any(e.label_ == "PERSON" and len(e) > 1 and e.start < span.end for e in span.ents):
+        return None
     for role in span.root.children:
         if role.dep_ != "appos" or role.i < span.end or head_lemma(role) not in PERSON_ROLES:
             continue
         for child in role.children:
-            if child.dep_ == "appos" and child.i > role.i and child.ent_type_ == "PERSON":
+            right_after = child.left_edge.i == role.i + 2 and doc[role.i + 1].text == ","
+            if child.dep_ == "appos" and right_after and child.ent_type_ == "PERSON":
                 ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)
                 return clean_name(ent) or ent.text
     return None
@@ -159,8 +177,10 @@ def described_name(span: TokenSpan) -> tuple[str, str] | None:
         or not _joined(run.root, before)
     ):
         return None
-    if len(run) == 1 or before.lower_ in ORG_NOUNS | _OUTLET_WORDS:
-        return None  # an outlet's name keeps its description: "the Indian newspaper X"
+    aged = any(t.lower_ in ("year", "years", "old") or t.like_num for t in doc[span.start : i])
+    person = before.lemma_.lower() in _DESCRIBED_PEOPLE or before.lower_ in _DESCRIBED_PEOPLE
+    if len(run) == 1 or not (person or aged):
+        return None  # "the investment bank X", "the Indian newspaper X": kept whole
     return run.text, "named_person"
 
 

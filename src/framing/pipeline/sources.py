@@ -138,7 +138,12 @@ class Memory:
         return source
 
     def cite(self, mention: TokenSpan, source: str, kind: str) -> None:
-        """Remember a resolved source: later pronouns and short names can stand for it."""
+        """Remember a resolved source: later pronouns and short names can stand for it (not
+        sources joined by "and")."""
+        root = mention.root
+        if any(c.dep_ == "conj" and mention.start <= c.i < mention.end for c in root.children):
+            self.sources.append((head_lemma(root), source, kind))
+            return
         if kind == "named_person" and " " in source:
             self.people.append((source, set()))
         if kind == "named_person":
@@ -274,10 +279,12 @@ def source_type(span: TokenSpan) -> str:
     return "unnamed"
 
 
-def _coordinated(span: TokenSpan) -> tuple[str, str] | None:
+def _coordinated(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     """Sources joined by "and" speak together and are one source, written as joined ("Kiev and
-    the West", "Aleksander Borodai and Igor Strelkov"): people when every part is a person,
-    an organisation when every part is a name, else unnamed (a group)."""
+    the West", "Aleksander Borodai and Igor Strelkov"): people when every part names a person
+    (an entity, or a name the article gave a person), an organisation when every part is a
+    name, else unnamed (a group). Not one person with two roles ("Acting President and
+    Parliament Speaker Oleksandr Turchynov")."""
     root = span.root
     parts = [root]
     for p in parts:  # the root's conjuncts, and theirs ("Britain, France and Germany")
@@ -285,11 +292,30 @@ def _coordinated(span: TokenSpan) -> tuple[str, str] | None:
     joined = any(c.dep_ == "cc" and c.lower_ == "and" for p in parts for c in p.children)
     if len(parts) < 2 or not joined or any(p.lower_ in _NOBODY_ELSE for p in parts):
         return None
+    people = [e for e in span.ents if e.label_ == "PERSON"]
+    roles = [p for p in parts if p.lemma_.lower() in _ROLE_WORDS | TITLE_WORDS]
+    if len(people) <= 1 and any(p.ent_type_ != "PERSON" and p.tag_ != "NNS" for p in roles):
+        return None
+
+    def phrase(p):  # the part without its own conjuncts
+        inner = [p] + [t for c in p.children if c.dep_ not in ("conj", "cc") for t in c.subtree]
+        return [t for t in inner if span.start <= t.i < span.end]
+
+    def person(p) -> bool:
+        toks = phrase(p)
+        names = {n for n, _ in memory.people}
+        return (
+            any(t.ent_type_ == "PERSON" for t in toks)
+            or p.text in names
+            or bool(memory.full_name(p.text))
+        )
+
     kind = "unnamed"  # a group, or with "the West" in it: no one body
-    if all((p.pos_ == "PROPN" or p.ent_type_ == "PERSON") and p.lower_ != "west" for p in parts):
-        people = any(p.ent_type_ == "PERSON" for p in parts)
+    if all(person(p) for p in parts):
+        kind = "named_person"
+    elif all(p.pos_ == "PROPN" and p.lower_ != "west" for p in parts):
         bodies = any(p.ent_type_ in ORG_LABELS for p in parts)
-        kind = "named_person" if people and not bodies else "named_organization"
+        kind = "named_person" if any(map(person, parts)) and not bodies else "named_organization"
     return without_clauses(span), kind
 
 
@@ -324,7 +350,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     cc = [c for c in root.children if c.dep_ == "cc" and span.start < c.i < span.end]
     if others and cc and low not in PRONOUNS:  # "Taylor and others": Taylor speaks
         return resolve_mention(span.doc[span.start : cc[0].i], memory)
-    joint = _coordinated(span)
+    joint = _coordinated(span, memory)
     if joint:
         return joint
     name = person_in(span)
@@ -363,9 +389,10 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     )
     owner = len(span) > 2 and span[1].tag_ == "POS" and bool(nations)  # "Russia's president"
     # a headline drops the article: "Czech president says ..."
-    bare = span[0].ent_type_ in ("NORP", "GPE") and root.i > span.start
+    headline = span[0].ent_type_ in ("NORP", "GPE") and root.i > span.start
+    headline = headline and lemma in PERSON_ROLES  # a post one person holds
     role = None
-    if lemma in _ROLE_WORDS and root.tag_ != "NNS" and (first == "the" or owner or bare):
+    if lemma in _ROLE_WORDS and root.tag_ != "NNS" and (first == "the" or owner or headline):
         if not named:
             words = {t.lower_ for t in span.doc[span.start : comma] if not t.is_punct} - {"the"}
             name = memory.holder(words, lemma, nations)
