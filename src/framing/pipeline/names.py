@@ -1,5 +1,6 @@
 """Person names in source mentions: the name a mention gives (its last PERSON entity, a name
-set off after a role, a family name written first), without titles or possessives."""
+set off after a role, a family name written first), without titles or possessives; and
+sources joined by "and"."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from framing.pipeline.lexicon import (
     PAIRED_TITLES,
     PERSON_NOUNS,
     PERSON_ROLES,
+    PRONOUNS,
     SPOKES_NOUNS,
     SURNAMES,
     TITLE_WORDS,
     head_lemma,
 )
+from framing.pipeline.phrases import without_clauses
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -47,6 +50,8 @@ def _is_title(words: list, k: int) -> bool:
 
 
 # Words that are no part of a name NER left out ("chief" of "NATO chief Anders ...").
+# Conjuncts that add no one who could be named ("X and others"), or pronouns.
+NOBODY_ELSE = frozenset({"others", "other", "colleagues"}) | frozenset(PRONOUNS)
 # Words for people that describe someone before their name ("local resident X", "laborer X").
 _DESCRIBED_PEOPLE = (
     PERSON_NOUNS
@@ -188,6 +193,41 @@ def _joined(name, before) -> bool:
     """Whether the name and the word before it are one phrase: set off after it, or it a
     modifier of the name."""
     return name.head.i == before.i or before.head.i == name.i
+
+
+def coordinated(span: TokenSpan, known) -> tuple[str, str] | None:
+    """Sources joined by "and" speak together and are one source, written as joined ("Kiev and
+    the West", "Aleksander Borodai and Igor Strelkov"): people when every part names a person
+    (an entity, or a name `known(text)` as a person's), an organisation when every part is a
+    name, else unnamed (a group). Not one person with two roles ("Acting President and
+    Parliament Speaker Oleksandr Turchynov")."""
+    root = span.root
+    parts = [root]
+    for p in parts:  # the root's conjuncts, and theirs ("Britain, France and Germany")
+        parts += [c for c in p.children if c.dep_ == "conj" and span.start < c.i < span.end]
+    joined = any(c.dep_ == "cc" and c.lower_ == "and" for p in parts for c in p.children)
+    if len(parts) < 2 or not joined or any(p.lower_ in NOBODY_ELSE for p in parts):
+        return None
+    people = [e for e in span.ents if e.label_ == "PERSON"]
+    role_words = TITLE_WORDS | PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS
+    roles = [p for p in parts if p.lemma_.lower() in role_words]
+    if len(people) <= 1 and any(p.ent_type_ != "PERSON" and p.tag_ != "NNS" for p in roles):
+        return None
+
+    def phrase(p):  # the part without its own conjuncts
+        inner = [p] + [t for c in p.children if c.dep_ not in ("conj", "cc") for t in c.subtree]
+        return [t for t in inner if span.start <= t.i < span.end]
+
+    def person(p) -> bool:
+        return any(t.ent_type_ == "PERSON" for t in phrase(p)) or known(p.text)
+
+    kind = "unnamed"  # a group, or with "the West" in it: no one body
+    if all(person(p) for p in parts):
+        kind = "named_person"
+    elif all(p.pos_ == "PROPN" and p.lower_ != "west" for p in parts):
+        bodies = any(p.ent_type_ in ORG_LABELS for p in parts)
+        kind = "named_person" if any(map(person, parts)) and not bodies else "named_organization"
+    return without_clauses(span), kind
 
 
 def _run_on(ent, span: TokenSpan) -> bool:

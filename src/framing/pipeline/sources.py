@@ -20,7 +20,14 @@ from framing.pipeline.lexicon import (
     UNNAMED_NOUNS,
     head_lemma,
 )
-from framing.pipeline.names import clean_name, described_name, person_in, surname_first
+from framing.pipeline.names import (
+    NOBODY_ELSE,
+    clean_name,
+    coordinated,
+    described_name,
+    person_in,
+    surname_first,
+)
 from framing.pipeline.phrases import without_clauses
 
 if TYPE_CHECKING:
@@ -171,8 +178,6 @@ _AGE_WORDS = {"year", "years", "old", "'s", "’s"}
 _GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
 # Words that make a group mention another group ("other analysts", "two officials").
 _GROUP_CONTRAST = {"other", "others", "another", "different", "rival"}
-# Conjuncts that add no one who could be named ("X and others"), or pronouns.
-_NOBODY_ELSE = frozenset({"others", "other", "colleagues"}) | frozenset(PRONOUNS)
 # Country abbreviations, stemmed as their adjective is ("US" as "American").
 _STEM_ALIAS = {"us": "amer", "usa": "amer", "uk": "brit"}
 
@@ -279,46 +284,6 @@ def source_type(span: TokenSpan) -> str:
     return "unnamed"
 
 
-def _coordinated(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
-    """Sources joined by "and" speak together and are one source, written as joined ("Kiev and
-    the West", "Aleksander Borodai and Igor Strelkov"): people when every part names a person
-    (an entity, or a name the article gave a person), an organisation when every part is a
-    name, else unnamed (a group). Not one person with two roles ("Acting President and
-    Parliament Speaker Oleksandr Turchynov")."""
-    root = span.root
-    parts = [root]
-    for p in parts:  # the root's conjuncts, and theirs ("Britain, France and Germany")
-        parts += [c for c in p.children if c.dep_ == "conj" and span.start < c.i < span.end]
-    joined = any(c.dep_ == "cc" and c.lower_ == "and" for p in parts for c in p.children)
-    if len(parts) < 2 or not joined or any(p.lower_ in _NOBODY_ELSE for p in parts):
-        return None
-    people = [e for e in span.ents if e.label_ == "PERSON"]
-    roles = [p for p in parts if p.lemma_.lower() in _ROLE_WORDS | TITLE_WORDS]
-    if len(people) <= 1 and any(p.ent_type_ != "PERSON" and p.tag_ != "NNS" for p in roles):
-        return None
-
-    def phrase(p):  # the part without its own conjuncts
-        inner = [p] + [t for c in p.children if c.dep_ not in ("conj", "cc") for t in c.subtree]
-        return [t for t in inner if span.start <= t.i < span.end]
-
-    def person(p) -> bool:
-        toks = phrase(p)
-        names = {n for n, _ in memory.people}
-        return (
-            any(t.ent_type_ == "PERSON" for t in toks)
-            or p.text in names
-            or bool(memory.full_name(p.text))
-        )
-
-    kind = "unnamed"  # a group, or with "the West" in it: no one body
-    if all(person(p) for p in parts):
-        kind = "named_person"
-    elif all(p.pos_ == "PROPN" and p.lower_ != "west" for p in parts):
-        bodies = any(p.ent_type_ in ORG_LABELS for p in parts)
-        kind = "named_person" if any(map(person, parts)) and not bodies else "named_organization"
-    return without_clauses(span), kind
-
-
 def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     """Resolved source string and its type for a source mention (a spaCy Span); None for
     "they" or "it" with no earlier source to stand for."""
@@ -346,11 +311,13 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         if of and of[0].i < span.end:
             inner = resolve_mention(span.doc[span.start + 2 : span.end], memory)
             return (inner[0], inner[1]) if inner else (text, source_type(span))
-    others = [c for c in root.children if c.dep_ == "conj" and c.lower_ in _NOBODY_ELSE]
+    others = [c for c in root.children if c.dep_ == "conj" and c.lower_ in NOBODY_ELSE]
     cc = [c for c in root.children if c.dep_ == "cc" and span.start < c.i < span.end]
     if others and cc and low not in PRONOUNS:  # "Taylor and others": Taylor speaks
         return resolve_mention(span.doc[span.start : cc[0].i], memory)
-    joint = _coordinated(span, memory)
+    joint = coordinated(
+        span, lambda text: any(n == text for n, _ in memory.people) or bool(memory.full_name(text))
+    )
     if joint:
         return joint
     name = person_in(span)
