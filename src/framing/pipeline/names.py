@@ -49,7 +49,6 @@ def _is_title(words: list, k: int) -> bool:
     return w in TITLE_WORDS
 
 
-# Words that are no part of a name NER left out ("chief" of "NATO chief Anders ...").
 # Conjuncts that add no one who could be named ("X and others"), or pronouns.
 NOBODY_ELSE = frozenset({"others", "other", "colleagues"}) | frozenset(PRONOUNS)
 # Words for people that describe someone before their name ("local resident X", "laborer X").
@@ -66,6 +65,7 @@ _DESCRIBED_PEOPLE = (
         insider negotiator aide""".split()
     )
 )
+# Words that are no part of a name NER left out ("chief" of "NATO chief Anders ...").
 _NOT_NAME_WORDS = TITLE_WORDS | HONORIFICS | PERSON_ROLES | PERSON_NOUNS | ORG_NOUNS
 
 
@@ -155,7 +155,7 @@ def _chained_name(span: TokenSpan) -> str | None:
         for child in role.children:
             right_after = child.left_edge.i == role.i + 2 and doc[role.i + 1].text == ","
             if child.dep_ == "appos" and right_after and child.ent_type_ == "PERSON":
-                ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)
+                ent = next(e for e in doc.ents if e.start <= child.i < e.end)
                 return clean_name(ent) or ent.text
     return None
 
@@ -208,10 +208,10 @@ def coordinated(span: TokenSpan, known) -> tuple[str, str] | None:
     joined = any(c.dep_ == "cc" and c.lower_ == "and" for p in parts for c in p.children)
     if len(parts) < 2 or not joined or any(p.lower_ in NOBODY_ELSE for p in parts):
         return None
-    people = [e for e in span.ents if e.label_ == "PERSON"]
+    named = [e for e in span.ents if e.label_ == "PERSON"]
     role_words = TITLE_WORDS | PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS
     roles = [p for p in parts if p.lemma_.lower() in role_words]
-    if len(people) <= 1 and any(p.ent_type_ != "PERSON" and p.tag_ != "NNS" for p in roles):
+    if len(named) <= 1 and any(p.ent_type_ != "PERSON" and p.tag_ != "NNS" for p in roles):
         return None
 
     def phrase(p):  # the part without its own conjuncts
@@ -221,12 +221,13 @@ def coordinated(span: TokenSpan, known) -> tuple[str, str] | None:
     def person(p) -> bool:
         return any(t.ent_type_ == "PERSON" for t in phrase(p)) or known(p.text)
 
+    people = [person(p) for p in parts]
     kind = "unnamed"  # a group, or with "the West" in it: no one body
-    if all(person(p) for p in parts):
+    if all(people):
         kind = "named_person"
     elif all(p.pos_ == "PROPN" and p.lower_ != "west" for p in parts):
         bodies = any(p.ent_type_ in ORG_LABELS for p in parts)
-        kind = "named_person" if any(map(person, parts)) and not bodies else "named_organization"
+        kind = "named_person" if any(people) and not bodies else "named_organization"
     return without_clauses(span), kind
 
 

@@ -88,6 +88,11 @@ class Memory:
         plain = [n for n in hits if n.split()[0].lower().rstrip(".") not in TITLE_WORDS]
         return (plain or hits or [None])[-1]
 
+    def knows_person(self, name: str) -> bool:
+        """Whether the article has named a person so, or by a longer name that `full_name`
+        finds for it."""
+        return any(n == name for n, _ in self.people) or self.full_name(name) is not None
+
     def holder(self, role_words: set[str], head: str, nations: set[str]) -> str | None:
         """The latest person introduced with this role ("defense chief Li Shangfu" for "the
         Chinese defense minister", "Vladimir Putin, Russia's president," for "the Russian
@@ -315,9 +320,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     cc = [c for c in root.children if c.dep_ == "cc" and span.start < c.i < span.end]
     if others and cc and low not in PRONOUNS:  # "Taylor and others": Taylor speaks
         return resolve_mention(span.doc[span.start : cc[0].i], memory)
-    joint = coordinated(
-        span, lambda text: any(n == text for n, _ in memory.people) or bool(memory.full_name(text))
-    )
+    joint = coordinated(span, memory.knows_person)
     if joint:
         return joint
     name = person_in(span)
