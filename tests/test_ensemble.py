@@ -149,9 +149,26 @@ def test_choose_keeps_the_corpus_floor_then_the_best_real_dev() -> None:
         }
 
     grid = [g(5, 0.90, 0.94, 0.90), g(20, 0.88, 0.95, 0.91), g(50, 0.86, 0.96, 0.92)]
-    assert choose(EnsembleConfig(), grid)["weight"] == 20  # 5 is best but under the floor
-    # no setting reaches the floor: the best real-text mean of all of them
-    assert choose(EnsembleConfig(min_corpus_dev=0.99), grid)["weight"] == 5
+    sizes = {"polnear": 100, "corpus": 50, "ukraine": 100}
+    assert choose(EnsembleConfig(), grid, sizes)["weight"] == 20  # 5 is best but under the floor
+    # no setting reaches the floor: the best real-text accuracy of all of them
+    assert choose(EnsembleConfig(min_corpus_dev=0.99), grid, sizes)["weight"] == 5
+    # pooled over claims: a small Ukraine dev weighs by its claims, not as half of the score
+    grid = [g(5, 0.90, 0.96, 0.50), g(20, 0.80, 0.96, 1.00)]
+    assert (
+        choose(EnsembleConfig(), grid, {"polnear": 30, "corpus": 5, "ukraine": 2})["weight"] == 5
+    )
+    assert (
+        choose(EnsembleConfig(), grid, {"polnear": 2, "corpus": 5, "ukraine": 30})["weight"] == 20
+    )
+
+
+@pytest.mark.parametrize("reading", ["spans", ""])
+def test_an_unknown_polnear_reading_is_one_clear_error(reading) -> None:
+    from framing.experiments.ensemble import EnsembleConfig
+
+    with pytest.raises(InputError, match="polnear_gold=.*expected one of"):
+        EnsembleConfig(polnear_gold=reading)
 
 
 def test_exported_trees_equal_the_fitted_model_and_survive_a_round_trip(tmp_path: Path) -> None:
@@ -226,7 +243,8 @@ def test_trainer_records_a_chosen_model_on_a_few_real_articles(tmp_path: Path) -
     assert records.read_json(run / "status.json")["status"] == "complete"
     m = records.read_json(run / "metrics.json")
     assert len(m["grid"]) == 2 * 3
-    assert m["chosen"] == choose(cfg, m["grid"])
+    sizes = {s: m["scores"][f"{s}_dev"]["claims"] for s in ("polnear", "corpus", "ukraine")}
+    assert m["chosen"] == choose(cfg, m["grid"], sizes)
     assert set(m["scores"]) == {
         f"{s}_{p}" for s in ("polnear", "corpus", "ukraine") for p in ("train", "dev", "test")
     }

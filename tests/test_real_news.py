@@ -117,6 +117,26 @@ def test_claim_gold_majority_of_non_space_characters_and_the_covering_group() ->
     assert claim_gold(Article("b", "test", "x", text, []), 0, 34) == GoldClaim(False)
 
 
+def test_scheme_reading_leaves_source_and_cue_out_of_the_count() -> None:
+    # "Rates fall, the central bank said." : Content 0-10, Source 12-28, Cue 29-33
+    text = "Rates fall, the central bank said. Bo said that Al claimed rain falls."
+    groups = [
+        {"Content": [(0, 10)], "Source": [(12, 28)], "Cue": [(29, 33)]},
+        # nested: Bo says that Al claimed ...; Al's source and cue lie inside Bo's Content
+        {"Source": [(35, 37)], "Cue": [(38, 42)], "Content": [(48, 69)]},
+        {"Source": [(48, 50)], "Cue": [(51, 58)], "Content": [(59, 69)]},
+    ]
+    art = Article("a", "test", "x", text, [], groups)
+    assert claim_gold(art, 0, 34, "content") == GoldClaim(False)  # 9 of 28 are Content
+    assert claim_gold(art, 0, 34, "scheme") == GoldClaim(True, [(12, 28)], [(29, 33)])  # 9 of 11
+    # the outer attribution covers most of what is left: Bo is the source in both readings
+    for reading in ("content", "scheme"):
+        assert claim_gold(art, 35, 70, reading) == GoldClaim(True, [(35, 37)], [(38, 42)])
+    assert claim_gold(art, 29, 34, "scheme") == GoldClaim(False)  # "said." is all cue but "."
+    with pytest.raises(InputError, match="reading='spans'"):
+        claim_gold(art, 0, 34, "spans")
+
+
 def test_score_mode_by_hand() -> None:
     text = "Ann Lee said taxes rise. Rain fell. Bo Kim warned of cuts. Then it ended."
 
@@ -170,7 +190,7 @@ def test_run_records_every_mode_on_the_tiny_polnear(
         "n": 0,
         "predicted_attributed": dict.fromkeys(modes, 0),
     }
-    assert list(m["modes"]) == modes
+    assert list(m["modes"]) == list(m["modes_scheme"]) == modes
     rows = [json.loads(x) for x in (run / "predictions.jsonl").read_text().splitlines()]
     # body sentences only (the headlines are not claims): 3 + 2 claims
     assert [r["text"] for r in rows] == [
@@ -182,6 +202,7 @@ def test_run_records_every_mode_on_the_tiny_polnear(
         "Officials warned that repairs could take months to finish.",
     ]
     assert [r["gold"]["attributed"] for r in rows] == [True, False, True, False, True]
+    assert [r["gold_scheme_attributed"] for r in rows] == [True, False, True, False, True]
     assert [r["gold_attribution_cover"] for r in rows][1::2] == [0.0, 0.0]
     # uncovered: "that" and "." (5 of 72 and of 50 characters), "reporters." (10 of 83)
     assert [r["gold_attribution_cover"] for r in rows][::2] == [0.9306, 0.8795, 0.9]

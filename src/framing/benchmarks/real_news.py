@@ -2,9 +2,16 @@
 its raw text, as `infer.py` does, and every emitted claim is scored against the annotation, for
 every attribution mode; recorded as a run.
 
-Gold of a claim: attributed when at least half of its non-space characters lie inside Content
-spans (the article's alphabetically first well-formed annotator); its source and cue are those
-of the attribution (BRAT event) whose Content covers most of it.
+Gold of a claim, read two ways from the article's alphabetically first well-formed annotator:
+- `content` (the definition issue #9 set): attributed when at least half of its non-space
+  characters lie inside Content spans;
+- `scheme` (the project's scheme, ../shared/ANNOTATION.md): the same, counting only characters
+  outside every Source and Cue span, so that a claim that is mostly its attribution ("Tax cuts
+  work, Ann Lee said.", "..., according to the ministry.") is attributed, as the corpus and
+  the Ukraine labels have it.
+Its source and cue are those of the attribution (BRAT event) whose Content covers most of it.
+Every score below is given for the `content` reading (`modes`); accuracy, macro-F1 and the
+source scores are given again for the `scheme` reading (`modes_scheme`).
 - attributed: accuracy, macro-F1 (with a bootstrap interval), precision / recall / F1 of
   attributed, over all emitted claims;
 - source: a predicted source span matches exactly (same characters as the gold Source, spaces
@@ -35,6 +42,7 @@ from framing.runs.metrics import evaluate
 log = logging.getLogger(__name__)
 
 LABELS = ["attributed", "unattributed"]
+READINGS = ("content", "scheme")
 Frags = list[tuple[int, int]]
 
 
@@ -51,8 +59,8 @@ def _chars(text: str, start: int, end: int) -> set[int]:
     return {i for i in range(start, end) if not text[i].isspace()}
 
 
-def claim_gold(article: Article, start: int, end: int) -> GoldClaim:
-    """The gold attribution of the claim at [start, end) of the article.
+def claim_gold(article: Article, start: int, end: int, reading: str = "content") -> GoldClaim:
+    """The gold attribution of the claim at [start, end) of the article, in one of READINGS.
 
     >>> a = Article("a", "test", "x", "Tax cuts work, Ann Lee said.", [], [
     ...     {"Content": [(0, 13)], "Cue": [(23, 27)], "Source": [(15, 22)]}])
@@ -60,8 +68,16 @@ def claim_gold(article: Article, start: int, end: int) -> GoldClaim:
     GoldClaim(attributed=True, source=[(15, 22)], cue=[(23, 27)])
     >>> claim_gold(a, 0, 28).attributed  # 11 of its 23 non-space characters are Content
     False
+    >>> claim_gold(a, 0, 28, "scheme").attributed  # 11 of the 13 outside Source and Cue
+    True
     """
+    if reading not in READINGS:
+        raise InputError(f"reading={reading!r}; expected one of {list(READINGS)}")
     chars = _chars(article.text, start, end)
+    if reading == "scheme":
+        for group in article.groups:
+            for a, b in group.get("Source", []) + group.get("Cue", []):
+                chars -= set(range(a, b))
     if not chars:
         return GoldClaim(False)
     covered: set[int] = set()
@@ -145,11 +161,12 @@ def score_mode(items: list[tuple[str, Claim, GoldClaim, Attribution]], n_boot: i
 
 
 def score_articles(pipeline: Pipeline, articles: list[Article], n_boot: int, seed: int):
-    """Metrics of each attribution mode and one prediction row per emitted claim."""
-    items: dict[str, list] = {m: [] for m in pipeline.modes}
+    """Metrics of each attribution mode, under each gold reading, and one prediction row per
+    emitted claim."""
+    items: dict[str, dict[str, list]] = {r: {m: [] for m in pipeline.modes} for r in READINGS}
     rows, empty = [], []
     # gold-unattributed claims mostly made of attribution spans, and each mode's calls on them
-    mostly = {"n": 0, "predicted_attributed": dict.fromkeys(items, 0)}
+    mostly = {"n": 0, "predicted_attributed": dict.fromkeys(pipeline.modes, 0)}
     for article in articles:
         claims = pipeline.claims(Document(article.id, article.text))
         if not claims:
@@ -157,11 +174,12 @@ def score_articles(pipeline: Pipeline, articles: list[Article], n_boot: int, see
             continue
         _, by_mode = pipeline.predict_modes(claims, article.text, pipeline.cfg.targets[:1])
         for k, claim in enumerate(claims):
-            gold = claim_gold(article, claim.start, claim.end)
+            gold = {r: claim_gold(article, claim.start, claim.end, r) for r in READINGS}
             cover = attribution_cover(article, claim.start, claim.end)
-            for mode, atts in by_mode.items():
-                items[mode].append((article.text, claim, gold, atts[k]))
-            if not gold.attributed and cover >= 0.5:
+            for reading, by in items.items():
+                for mode, atts in by_mode.items():
+                    by[mode].append((article.text, claim, gold[reading], atts[k]))
+            if not gold["content"].attributed and cover >= 0.5:
                 mostly["n"] += 1
                 for mode, atts in by_mode.items():
                     mostly["predicted_attributed"][mode] += atts[k].attributed
@@ -172,13 +190,17 @@ def score_articles(pipeline: Pipeline, articles: list[Article], n_boot: int, see
                     "start": claim.start,
                     "end": claim.end,
                     "text": claim.text,
-                    "gold": asdict(gold),
+                    "gold": asdict(gold["content"]),
+                    "gold_scheme_attributed": gold["scheme"].attributed,
                     "gold_attribution_cover": round(cover, 4),
                     **{f"attribution_{m}": asdict(atts[k]) for m, atts in by_mode.items()},
                 }
             )
-    metrics = {m: score_mode(v, n_boot, seed) for m, v in items.items()}
-    summary = {"articles": len(articles), "articles_without_claims": empty, "modes": metrics}
+    metrics = {
+        r: {m: score_mode(v, n_boot, seed) for m, v in by.items()} for r, by in items.items()
+    }
+    summary = {"articles": len(articles), "articles_without_claims": empty}
+    summary |= {"modes": metrics["content"], "modes_scheme": metrics["scheme"]}
     return {**summary, "unattributed_mostly_attribution": mostly}, rows
 
 
@@ -224,10 +246,12 @@ def run_polnear_evaluation(
 
 
 def brief(metrics: dict) -> dict:
-    """The headline numbers of a PolNeAR evaluation (what scripts/evaluate.py prints)."""
+    """The headline numbers of a PolNeAR evaluation (what scripts/evaluate.py prints); those of
+    the `scheme` reading end in `_scheme` (older runs have none)."""
     out = {}
-    for mode, m in metrics["modes"].items():
-        out[f"attributed_accuracy_{mode}"] = m["accuracy"]
-        out[f"attributed_macro_f1_{mode}"] = m["macro_f1"]
-        out[f"source_overlap_f1_{mode}"] = m["source"]["overlap"]["f1"]
+    for suffix, key in (("", "modes"), ("_scheme", "modes_scheme")):
+        for mode, m in metrics.get(key, {}).items():
+            out[f"attributed_accuracy_{mode}{suffix}"] = m["accuracy"]
+            out[f"attributed_macro_f1_{mode}{suffix}"] = m["macro_f1"]
+            out[f"source_overlap_f1_{mode}{suffix}"] = m["source"]["overlap"]["f1"]
     return out
