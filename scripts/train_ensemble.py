@@ -1,6 +1,7 @@
 """Train the attribution decision of attribution=ensemble and record the run.
 
     python scripts/train_ensemble.py [--data-root DIR] [--span-tagger RUN] [--limit N]
+                                     [--polnear-gold scheme|content]
 
 Runs the pipeline (claims, rules, the shipped span tagger) on PolNeAR, the corpus and the real
 Ukraine articles, fits the decision on their train splits, chooses it on dev, scores test;
@@ -24,11 +25,16 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="articles per source and split (a quick run)")
     parser.add_argument("--span-tagger", default="default", help="default or a tagger run folder")
     parser.add_argument("--out", default="experiments", help="runs folder")
+    parser.add_argument(
+        "--polnear-gold", default="scheme", help="scheme (default) or content: see real_news.py"
+    )
     args = parser.parse_args()
     quiet_third_party()
     log_to_stderr()
     try:
-        cfg = EnsembleConfig(limit=args.limit, span_tagger=args.span_tagger)
+        cfg = EnsembleConfig(
+            limit=args.limit, span_tagger=args.span_tagger, polnear_gold=args.polnear_gold
+        )
         if args.data_root:
             cfg.data_root = args.data_root
         run_dir = run_ensemble(cfg, args.out)
