@@ -477,3 +477,58 @@ def test_a_headline_official_is_not_the_official_named_later(nlp):
         "U.S. State Department official Jana Holt said the measures had slowed imports."
     )
     assert who(run(nlp, text)[0])[1] != "Jana Holt"
+
+
+def test_a_name_set_off_after_a_role_drops_its_rank(nlp):
+    text = (
+        '"The drills build trust," the commander of the Ruritanian battalion, Colonel Pavel '
+        "Dronov, said at the opening ceremony."
+    )
+    assert who(run(nlp, text)[-1]) == (True, "Pavel Dronov", "named_person")
+
+
+@pytest.mark.parametrize(
+    "intro, name, later",
+    [
+        # NER misses the name; the role set off after it still names him
+        (
+            "He Qiming, a professor of Arctic studies at Lakeside University,",
+            "He Qiming",
+            "the professor",
+        ),
+        # a rank before the name makes him an officer
+        (
+            "Captain First Rank Oleg Varin, chief of staff of the northern flotilla,",
+            "Oleg Varin",
+            "the officer",
+        ),
+        # a specialist is the expert of a later mention
+        (
+            "Timur Lazarev, an Africa specialist at the Kestrel Institute,",
+            "Timur Lazarev",
+            "the expert",
+        ),
+    ],
+)
+def test_a_cited_person_is_the_role_mentioned_later(nlp, intro, name, later):
+    text = (
+        f"{intro} told the Harbour Daily that the visit was routine. Asked about the ships, "
+        f"{later} noted that the patrols would continue."
+    )
+    claims = run(nlp, text)
+    assert [who(c) for c in (claims[0], claims[-1])] == [(True, name, "named_person")] * 2
+
+
+def test_a_role_of_another_country_is_not_the_cited_person(nlp):
+    text = (
+        '"We train for peace," the commander of the Ruritanian battalion, Colonel Pavel Dronov, '
+        "said. The commander of the Freedonian battalion said the exercise would help both armies."
+    )
+    claims = run(nlp, text)
+    assert who(claims[0])[1] == "Pavel Dronov"
+    assert who(claims[-1])[1] != "Pavel Dronov"
+
+
+def test_any_noun_for_a_person_can_speak(nlp):
+    text = "The keynote speaker said the plan would work."
+    assert who(run(nlp, text)[0]) == (True, "The keynote speaker", "unnamed")

@@ -52,7 +52,8 @@ UNNAMED_NOUNS = _w("""expert analyst observer critic official diplomat source me
     lawmaker planner officer adviser advisor other insider scholar researcher academic people
     resident voice commander executive representative negotiator aide lobbyist activist veteran
     editor strategist specialist watcher pundit legislator politician figure some many
-    government think-tank tank outlet report person member participant supporter opponent""")
+    government think-tank tank outlet report person member participant supporter opponent
+    speaker witness survivor soldier protester candidate voter worker student doctor farmer""")
 # A role that one identifiable person holds ("the defense minister", "Iran's president").
 PERSON_ROLES = _w("""minister president premier chancellor king queen prince ambassador secretary
     chief envoy governor mayor director chairman chairwoman chair commander-in-chief leader
@@ -62,7 +63,7 @@ PERSON_NOUNS = _w("""professor expert analyst researcher fellow scholar director
     commentator adviser advisor officer official diplomat minister ambassador general colonel
     admiral editor journalist economist historian head chief member founder author spokesperson
     spokesman spokeswoman lawmaker senator legislator deputy strategist specialist veteran
-    retiree""")
+    retiree commander""")
 # Words before a name that mark a person ("Ministry spokesperson Jeon Ha-kyu", "Col. X").
 HONORIFICS = _w("mr mrs ms dr prof gen lt col colonel adm captain capt maj sgt sri pm")
 # Words that are titles only before their partner ("Tan Sri Ahmad"); alone they are surnames.
@@ -117,7 +118,7 @@ def is_source_like(span: Span) -> bool:
         return True
     if any(t.pos_ == "PROPN" and t.dep_ == "compound" and t.head == root for t in span):
         return True  # "Han Min-seok" with its last part mis-tagged
-    nouns = DOCUMENT_NOUNS | UNNAMED_NOUNS | PERSON_ROLES | SPOKES_NOUNS | ORG_NOUNS
+    nouns = DOCUMENT_NOUNS | UNNAMED_NOUNS | PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS | ORG_NOUNS
     return lemma in nouns or root.lower_ in {"media", "others", "both", "some", "many"}
 
 

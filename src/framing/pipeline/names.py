@@ -136,7 +136,10 @@ def _appositive_name(span: TokenSpan) -> str | None:
                 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
                 and not any(t.ent_type_ in ORG_LABELS or t.ent_type_ == "GPE" for t in words)
             ):
-                return text_of(doc, words[0].i, last)
+                first = words[0].i  # "Colonel Timur B." -> "Timur B."
+                while first < last and doc[first].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
+                    first += 1
+                return text_of(doc, first, last)
     return None
 
 

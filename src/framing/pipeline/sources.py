@@ -106,7 +106,7 @@ class Memory:
         heads = {head} | _ROLE_KIN.get(head, set())
         mods = {  # an age tells no role apart: "the 65-year-old prince"
             _stem(w)
-            for w in role_words - heads - _AGE_WORDS
+            for w in role_words - heads - _AGE_WORDS - _FUNCTION_WORDS
             if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)
         }
         best, best_score = [], 0 if not mods else 1
@@ -156,8 +156,14 @@ class Memory:
         if any(c.dep_ == "conj" and mention.start <= c.i < mention.end for c in root.children):
             self.sources.append((head_lemma(root), source, kind))
             return
-        if kind == "named_person" and " " in source:
-            self.people.append((source, set()))
+        if kind == "named_person" and " " in source:  # with its title and the role after it
+            role = [c for c in root.children if c.dep_ == "appos" and c.i >= mention.end]
+            words = {t.lower_ for c in role[:1] for t in c.subtree if t.is_alpha}
+            toks = [t for c in role[:1] for t in c.subtree] + list(mention)
+            words |= {t.lower_ for t in mention if t.is_alpha} - set(source.lower().split())
+            self.people.append((source, words))
+            nations = {_stem(t.text) for t in toks if t.ent_type_ in ("NORP", "GPE")}
+            self.nations[source] = self.nations.get(source, set()) | nations
         if kind == "named_person":
             self.salient.append(source)
         self.sources.append((head_lemma(mention.root), source, kind))
@@ -174,11 +180,15 @@ _ROLE_KIN = {
     "minister": {"chief"},
     "chief": {"minister"},
     "leader": {"president", "premier", "chancellor", "king"},
+    # "the officer" for "Captain First Rank X", "the expert" for "X, an Africa specialist"
+    "officer": {"captain", "colonel", "major", "lieutenant", "commander", "admiral", "general"},
+    "expert": {"specialist", "analyst", "researcher", "scholar", "professor", "fellow"},
 }
 # Heads of a mention of one person that an article introduced by name: "the minister", "the
 # former analyst" (for "Daniel Whitcombe, a former analyst at ..."), "the spokesman".
 _ROLE_WORDS = PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS
 _AGE_WORDS = {"year", "years", "old", "'s", "’s"}
+_FUNCTION_WORDS = {"of", "the", "a", "an", "for", "in", "at", "to", "and", "on", "from"}
 # Words of a group mention that say nothing about which group it is.
 _GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
 # Words that make a group mention another group ("other analysts", "two officials").
