@@ -532,3 +532,16 @@ def test_a_role_of_another_country_is_not_the_cited_person(nlp):
 def test_any_noun_for_a_person_can_speak(nlp):
     text = "The keynote speaker said the plan would work."
     assert who(run(nlp, text)[0]) == (True, "The keynote speaker", "unnamed")
+
+
+def test_a_name_ner_missed_before_its_organisation(nlp):
+    text = (
+        "Nisreen Abdelrahman of the Sudanese Democratic Forum, a coalition of civic groups, "
+        'said no deal should be signed. "It is a matter of sovereignty," she said.'
+    )
+    claims = run(nlp, text)
+    assert [who(c) for c in claims] == [(True, "Nisreen Abdelrahman", "named_person")] * 2
+    from framing.pipeline.names import person_in
+
+    doc = nlp("Managing Director of the Monetary Fund said growth would slow.")
+    assert person_in(doc[0:6]) is None  # a role, not a name

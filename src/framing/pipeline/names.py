@@ -297,4 +297,30 @@ def person_in(span: TokenSpan) -> str | None:
         name = text_of(doc, i, root.i)
         if root.ent_type_ in ("", "ORG", "PERSON") and surname_first(name):
             return name
+    return _name_of_body(span)
+
+
+def _name_of_body(span: TokenSpan) -> str | None:
+    """A name NER missed, of two or three capitalised words opening the mention, before "of",
+    "from" or "at" and an organisation: "Nisreen Abdelrahman of the Sudanese Democratic
+    Forum". Not a role ("Managing Director of the IMF")."""
+    root = span.root
+    run = span.doc[span.start : root.i + 1]
+    body = [
+        o
+        for p in root.children
+        if p.dep_ == "prep" and p.lower_ in ("of", "from", "at") and p.i == root.i + 1
+        for o in p.children
+        if o.dep_ == "pobj" and o.ent_type_ == "ORG"
+    ]
+    roles = ORG_NOUNS | KNOWN_ORGS | TITLE_WORDS | HONORIFICS | PERSON_ROLES | PERSON_NOUNS
+    if (
+        body
+        and 2 <= len(run) <= 3
+        and all(
+            t.pos_ == "PROPN" and t.text.istitle() and not t.ent_type_ and t.lower_ not in roles
+            for t in run
+        )
+    ):
+        return run.text
     return None
