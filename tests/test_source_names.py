@@ -545,3 +545,28 @@ def test_a_name_ner_missed_before_its_organisation(nlp):
 
     doc = nlp("Managing Director of the Monetary Fund said growth would slow.")
     assert person_in(doc[0:6]) is None  # a role, not a name
+
+
+@pytest.mark.parametrize(
+    "text, source, cue",
+    [
+        (
+            'Marta Vilches, a Chilean astronomer, put it this way: "Treating every scientist '
+            'as a soldier is wrong."',
+            "Marta Vilches",
+            "put it this way",
+        ),
+        (
+            "One diplomat was more direct: \u201cNobody believes the drills are routine.\u201d",
+            "One diplomat",
+            "was more direct",
+        ),
+    ],
+)
+def test_a_quotation_introduced_by_a_colon(nlp, text, source, cue):
+    a = run(nlp, text)[0].attribution
+    assert (a.attributed, a.source, a.cue.text) == (True, source, cue)
+
+
+def test_a_colon_after_no_speaker_is_no_cue(nlp):
+    assert not run(nlp, 'The message was clear: "Stay out."')[0].attribution.attributed

@@ -15,6 +15,7 @@ from framing.pipeline.lexicon import (
     DOCUMENT_NOUNS,
     NEGATORS,
     NOT_SAID,
+    OPEN_QUOTES,
     PARTICLE_VERBS,
     QUANTIFIERS,
     VOICED,
@@ -284,6 +285,11 @@ def find_cue(
                 depth, _ = _local_depth(t.head, lo, hi)
                 found.append(Cue(t.head.i, t.i + 1, np_range(who[0], lo, hi), depth, False))
             continue
+        if t.text == ":" and (intro := _colon_intro(doc, t.i, lo, hi)):
+            verb, subj = intro
+            depth, _ = _local_depth(verb, lo, hi)
+            found.append(Cue(verb.i, t.i, np_range(subj, lo, hi), depth, False))
+            continue
         hit = _verb_cue(t, lo, hi, strict)
         if hit is None:
             continue
@@ -303,6 +309,29 @@ def find_cue(
     last = [c for c in found if c.trailing and _closes(doc, max(c.end, c.source[1]), hi)]
     cue = last[-1] if last else min(found, key=lambda c: (c.depth, c.start))
     return _relayed(doc, cue, found, lo, hi) if relay else cue
+
+
+# "X was blunt: '...'": adjectives that introduce a quotation after a colon
+_MANNER = {"blunt", "clear", "direct", "candid", "frank", "emphatic", "succinct", "unequivocal"}
+
+
+def _colon_intro(doc: Doc, colon: int, lo: int, hi: int) -> tuple[Token, Token] | None:
+    """The verb and speaker of a quotation introduced by a colon with no reporting verb: "X
+    put it simply: '...'", "One diplomat was more direct: '...'"."""
+    if colon + 1 >= hi or doc[colon + 1].text not in (OPEN_QUOTES, '"'):
+        return None
+    verb = next(
+        (t for t in reversed(doc[max(lo, colon - 8) : colon]) if t.pos_ in ("VERB", "AUX")), None
+    )
+    if verb is None:
+        return None
+    kids = list(verb.children)
+    put = verb.lemma_ == "put" and any(c.lower_ == "it" and c.dep_ == "dobj" for c in kids)
+    plain = verb.lemma_ == "be" and any(c.dep_ == "acomp" and c.lower_ in _MANNER for c in kids)
+    subj = [c for c in kids if c.dep_ == "nsubj" and lo <= c.i < hi]
+    if (put or plain) and subj and _source_ok(_speaker(subj[0], lo, hi), lo, hi):
+        return verb, subj[0]
+    return None
 
 
 def _relayed(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
