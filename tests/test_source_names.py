@@ -570,3 +570,27 @@ def test_a_quotation_introduced_by_a_colon(nlp, text, source, cue):
 
 def test_a_colon_after_no_speaker_is_no_cue(nlp):
     assert not run(nlp, 'The message was clear: "Stay out."')[0].attribution.attributed
+
+
+def test_a_last_name_ner_left_out_is_part_of_the_name(nlp):
+    from framing.pipeline.names import clean_name
+
+    doc = nlp("Deputy Foreign Minister Marta Elena Cabrales on Thursday dismissed the report.")
+    person = next(e for e in doc.ents if e.label_ == "PERSON")
+    assert clean_name(person) == "Marta Elena Cabrales"
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        (
+            "Brazilian scholar Helena Prado summed up a more measured objection: "
+            '"The problem is the agenda."',
+            "Helena Prado",
+        ),
+        ('Mwangi\'s advice to the government was blunt: "Alliances are not charity."', "Mwangi"),
+        ("The ministry summed up the year in a report.", None),  # no clause, no quotation
+    ],
+)
+def test_summed_up_and_whose_advice(nlp, text, source):
+    assert who(run(nlp, text)[0])[:2] == (source is not None, source)

@@ -329,9 +329,12 @@ def _colon_intro(doc: Doc, colon: int, lo: int, hi: int) -> tuple[Token, Token] 
     put = verb.lemma_ == "put" and any(c.lower_ == "it" and c.dep_ == "dobj" for c in kids)
     plain = verb.lemma_ == "be" and any(c.dep_ == "acomp" and c.lower_ in _MANNER for c in kids)
     subj = [c for c in kids if c.dep_ == "nsubj" and lo <= c.i < hi]
-    if (put or plain) and subj and _source_ok(_speaker(subj[0], lo, hi), lo, hi):
-        return verb, subj[0]
-    return None
+    if not (put or plain) or not subj:
+        return None
+    # "Mwangi's advice to the government was blunt:": the one whose advice it is speaks
+    owner = [c for c in subj[0].children if c.dep_ == "poss" and c.pos_ == "PROPN"]
+    who = owner[0] if owner else subj[0]
+    return (verb, who) if _source_ok(_speaker(who, lo, hi), lo, hi) else None
 
 
 def _relayed(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:

@@ -23,7 +23,7 @@ SPEECH_VERBS = _w("""say tell stress note warn argue announce claim report insis
     call point read""")
 # Speech verbs with other common senses ("added dozens of firms", "agreed to co-produce"):
 # a cue only with a clause or quotation after them, or after what they report ("..., X added").
-WEAK_VERBS = _w("""add state explain acknowledge assert suggest maintain reiterate underline
+WEAK_VERBS = _w("""add sum state explain acknowledge assert suggest maintain reiterate underline
     underscore highlight declare confirm admit concede remark comment observe reply respond
     recall urge promise predict estimate write tweet post counter defend present label term
     praise hail welcome charge protest question disagree agree""")
@@ -32,7 +32,7 @@ COGNITION_VERBS = _w("see view regard consider believe think worry fear find sho
 CUE_VERBS = SPEECH_VERBS | WEAK_VERBS | COGNITION_VERBS
 # Verbs that report speech only with a particle or a certain object ("called on", "pointed out",
 # "voiced concern"); "read" only with a document as its subject ("the statement reads").
-PARTICLE_VERBS = {"point": {"out", "to"}}
+PARTICLE_VERBS = {"point": {"out", "to"}, "sum": {"up"}}
 VOICED = _w("concern alarm support opposition worry criticism doubt hope regret")
 NOT_SAID = _w("little nothing much")
 COLLECTIVE = _w("side party country leader government")

@@ -88,10 +88,28 @@ def _name_start(ent) -> int:
     return i
 
 
+def _name_end(ent) -> int:
+    """Where a name ends, with a last name NER left out after it: "Marta Elena" + "Cabrales",
+    the head its words are compounds of."""
+    doc, end = ent.doc, ent.end
+    while (
+        end < len(doc)
+        and doc[end - 1].dep_ == "compound"
+        and doc[end - 1].head.i == end
+        and doc[end].pos_ == "PROPN"
+        and doc[end].text.istitle()
+        and not doc[end].ent_type_
+        and doc[end].lower_.rstrip(".") not in _NOT_NAME_WORDS
+    ):
+        end += 1
+    return end
+
+
 def clean_name(ent) -> str:
     """The name of a PERSON entity without the titles and roles before it ("Dutch PM Rutte",
     "anti-EU opposition MP Geert Wilders": Rutte, Geert Wilders) or a possessive."""
-    words = [t for t in ent.doc[_name_start(ent) : ent.end] if t.text not in _POSSESSIVE]
+    span = ent.doc[_name_start(ent) : _name_end(ent)]
+    words = [t for t in span if t.text not in _POSSESSIVE]
     titles = [k for k in range(len(words) - 1) if _is_title(words, k)]
     if titles:
         words = words[titles[-1] + 1 :]
