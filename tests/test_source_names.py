@@ -594,3 +594,18 @@ def test_a_last_name_ner_left_out_is_part_of_the_name(nlp):
 )
 def test_summed_up_and_whose_advice(nlp, text, source):
     assert who(run(nlp, text)[0])[:2] == (source is not None, source)
+
+
+def test_a_tag_on_no_noun_is_no_source(nlp):
+    """A tagged Source on a verb ("was" of '"...," was a woman's opinion') names no one: the
+    claim goes on with the speaker before it."""
+    from framing.pipeline.article import Attribution, Span
+    from framing.pipeline.merge import adopt
+    from framing.pipeline.sources import Memory
+
+    speaker = Attribution(True, source="one woman", source_type="unnamed")
+    text = "“I am against these demos,” was an elderly woman’s opinion."
+    a = text.index("was")
+    tagged = Attribution(True, source="x", source_span=Span(a, a + 3, "was"))
+    got = adopt(Attribution(), tagged, nlp(text), 0, Memory(), speaker)
+    assert (got.attributed, got.implicit, got.source) == (True, True, "one woman")

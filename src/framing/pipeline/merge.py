@@ -49,6 +49,10 @@ def adopt(
         span = doc.char_span(mention.start - base, mention.end - base, alignment_mode="expand")
     if span is not None and _speaker_pronoun(span) and quoted_at and quoted_at(mention.start):
         span = None  # "I think ..." inside a quotation: the quoted speaker's own words
+    if span is not None:
+        span = _noun_phrase(span)
+        if not any(t.pos_ in _NOMINAL for t in span):
+            span = None  # a tag on no one: "was" of '"...," was a woman's opinion'
     if span is None or len(span) == 0:
         if previous is None:
             return replace(learned, source=None, source_span=None, source_type=None)
@@ -61,13 +65,13 @@ def adopt(
             None,
             previous.channel,
         )
-    span = _noun_phrase(span)
     resolved = resolve_mention(span, memory)
     source, kind = resolved if resolved else (span.text.strip(), source_type(span))
     memory.cite(span, source, kind)
     return replace(learned, source=source, source_type=kind)
 
 
+_NOMINAL = ("NOUN", "PROPN", "PRON", "NUM")
 # Who a quoted speaker says "I" or "we" or "you" for: never a source of their own.
 _SPEAKER_PRONOUNS = frozenset({"i", "me", "we", "us", "you"})
 
