@@ -33,6 +33,7 @@ def main() -> int:
     add("--span-tagger", default="default", help="default, a tagger run folder, or none")
     add("--tagger-cover", default="content", choices=["content", "spans"])
     add("--claim-model", default="default", help="default, a claims run folder, or none")
+    add("--ensemble-model", default="default", help="default or an attribution_ensemble run")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()
