@@ -138,6 +138,24 @@ def test_decide_takes_the_first_attributing_view_and_the_threshold() -> None:
     assert alone == [Attribution(True)]
 
 
+def test_a_deed_the_tagger_took_for_a_cue_is_no_attribution() -> None:
+    claims = _claims()
+    deed = Attribution(
+        True, False, "The ministry", None, "named_organization", Span(0, 10, "sanctioned")
+    )
+    said = replace(deed, cue=Span(0, 4, "said"))
+    views = Views(
+        rules=[Attribution(), Attribution(), said],
+        tagger=[deed, said, deed],
+        rules_tagger=[deed, said, said],
+        tagged=[TaggedClaim()] * 3,
+    )
+    got = decide(claims, views, np.ones(3), threshold=0.5)
+    # the deed alone: unattributed, not carried on from anyone; a cue of speech stands; where
+    # the rules attribute the claim their reading stands
+    assert got == [Attribution(), said, said]
+
+
 def test_choose_keeps_the_corpus_floor_then_the_best_real_dev() -> None:
     from framing.experiments.ensemble import EnsembleConfig, choose
 
