@@ -609,3 +609,30 @@ def test_a_tag_on_no_noun_is_no_source(nlp):
     tagged = Attribution(True, source="x", source_span=Span(a, a + 3, "was"))
     got = adopt(Attribution(), tagged, nlp(text), 0, Memory(), speaker)
     assert (got.attributed, got.implicit, got.source) == (True, True, "one woman")
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        (
+            "A group of investigators Thursday said the site was closed.",
+            "A group of investigators",
+        ),
+        (
+            "The Lakeside Convention from 1936, the agency said, still governs the strait.",
+            "The Lakeside Convention",
+        ),
+        ("A poll by the Harbour Institute of Sociology (HIS) showed support.", None),
+    ],
+)
+def test_a_mention_without_what_trails_it(nlp, text, mention):
+    from framing.pipeline.phrases import without_clauses
+
+    doc = nlp(text)
+    root = next(t for t in doc if t.dep_ in ("nsubj", "ROOT") and t.pos_ in ("NOUN", "PROPN"))
+    span = doc[root.left_edge.i : root.right_edge.i + 1]
+    got = without_clauses(span)
+    if mention is None:  # a bracket closed inside the mention stays whole
+        assert got.count("(") == got.count(")")
+    else:
+        assert got == mention

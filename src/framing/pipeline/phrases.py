@@ -75,8 +75,27 @@ def without_clauses(span) -> str:
             if c.dep_ in ("relcl", "acl") and c.i > t.i and t.pos_ in ("NOUN", "PROPN"):
                 cut = min(cut, c.left_edge.i)
     doc = span.doc
-    while cut > span.start + 1 and (doc[cut - 1].is_punct or doc[cut - 1].is_space):
-        cut -= 1
+    cut = _without_tail(doc, span.start, cut)
     if cut <= span.start:
         return span.text.strip()
     return doc[span.start : cut].text.strip()
+
+
+def _without_tail(doc: Doc, start: int, cut: int) -> int:
+    """Where a mention ends without what trails its name: a date or time ("a spokesman for X on
+    Thursday", "the convention from 1936"), an unclosed bracket ("a poll by the Institute (KI"),
+    a dangling preposition or article, punctuation."""
+    opened = [t.i for t in doc[start:cut] if t.text == "("]
+    if opened and not any(t.text == ")" for t in doc[opened[-1] : cut]):
+        cut = opened[-1]
+    while cut > start + 1:
+        last = doc[cut - 1]
+        dated = last.ent_type_ in ("DATE", "TIME") and doc[start].ent_type_ not in ("DATE", "TIME")
+        closing = last.text == ")" and any(t.text == "(" for t in doc[start:cut])
+        if (last.is_punct and not closing) or last.is_space or dated:
+            cut -= 1
+        elif last.pos_ in ("ADP", "DET", "CCONJ"):
+            cut -= 1
+        else:
+            break
+    return cut
