@@ -636,3 +636,55 @@ def test_a_mention_without_what_trails_it(nlp, text, mention):
         assert got.count("(") == got.count(")")
     else:
         assert got == mention
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "general", "lieutenant" and "fellow" here are no rank and no expertise
+        "Tom Lee, the general manager of the club, said the match went ahead. The officer said "
+        "two fans were arrested.",
+        "Attorney General Jane Roe announced charges. The officer said the suspect fled.",
+        "Ruth Adams, the lieutenant governor, said the budget passed. The officer said the roads "
+        "were closed.",
+        "Tom Lee, a fellow passenger, said the plane shook. The expert said it was normal.",
+        # the role's clause ("to the president") is not the person's role
+        "He Qiming, an aide to the president, said the talks went well. The president said he "
+        "would travel in June.",
+    ],
+)
+def test_a_later_role_is_not_someone_with_a_kindred_word(nlp, text):
+    first, last = run(nlp, text)[0], run(nlp, text)[-1]
+    assert who(last)[1] != who(first)[1]
+
+
+@pytest.mark.parametrize(
+    "text, attributed, source",
+    [
+        ('Carlos Vega\'s son was blunt: "My father is innocent."', True, "Carlos Vega's son"),
+        ('The soldier put it in his pocket: "a letter from home".', False, None),
+        ("A witness saw the gunman flee on foot.", False, None),  # what was seen, not a view
+        ("Analysts see the drills as a signal to Washington.", True, "Analysts"),
+    ],
+)
+def test_colon_and_seeing_guards(nlp, text, attributed, source):
+    assert who(run(nlp, text)[0])[:2] == (attributed, source)
+
+
+def test_an_office_before_an_organisation_is_no_name(nlp):
+    from framing.pipeline.names import person_in
+
+    doc = nlp("High Commissioner of the Refugee Agency said the camps were full.")
+    assert person_in(doc[0:6]) is None
+
+
+def test_a_tagged_quantifier_is_a_source(nlp):
+    from framing.pipeline.article import Attribution, Span
+    from framing.pipeline.merge import adopt
+    from framing.pipeline.sources import Memory
+
+    text = "Many feared the plan would fail."
+    tagged = Attribution(True, source="x", source_span=Span(0, 4, "Many"))
+    previous = Attribution(True, source="Ann Lee", source_type="named_person")
+    got = adopt(Attribution(), tagged, nlp(text), 0, Memory(), previous)
+    assert (got.implicit, got.source) == (False, "Many")

@@ -182,6 +182,12 @@ def _chunk_before(verb: Token, lo: int) -> Token | None:
     return chunk.root if nouns and chunk.root.pos_ in ("NOUN", "PROPN") else None
 
 
+def _perceived(c: Token) -> bool:
+    """A clause of what someone saw happen: a bare verb or an -ing form with no "that"."""
+    mark = any(m.dep_ == "mark" for m in c.children)
+    return c.dep_ in ("ccomp", "xcomp") and c.tag_ in ("VB", "VBG") and not mark
+
+
 def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, Token] | None:
     """Cue tokens and the subject of a reporting verb, or None when it does not report here.
 
@@ -200,6 +206,8 @@ def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, To
     clause = bool({"ccomp", "parataxis"} & deps) or verb.dep_ in ("ccomp", "parataxis")
     if strict and lemma in COGNITION_VERBS and "ccomp" not in deps:
         return None
+    if lemma == "see" and any(_perceived(c) for c in kids):
+        return None  # "A witness saw the gunman flee": what was seen, not a view
     if lemma in WEAK_VERBS and not clause:
         # "defended the deal as necessary", "acknowledged sending drones" still report
         as_prep = any(c.dep_ == "prep" and c.lower_ == "as" for c in kids)
@@ -311,6 +319,8 @@ def find_cue(
     return _relayed(doc, cue, found, lo, hi) if relay else cue
 
 
+# What someone says, whose owner speaks in "X's advice was blunt: '...'"
+_WORDS_SAID = {"advice", "message", "response", "reply", "answer", "verdict", "view", "warning"}
 # "X was blunt: '...'": adjectives that introduce a quotation after a colon
 _MANNER = {"blunt", "clear", "direct", "candid", "frank", "emphatic", "succinct", "unequivocal"}
 
@@ -327,12 +337,16 @@ def _colon_intro(doc: Doc, colon: int, lo: int, hi: int) -> tuple[Token, Token] 
         return None
     kids = list(verb.children)
     put = verb.lemma_ == "put" and any(c.lower_ == "it" and c.dep_ == "dobj" for c in kids)
+    # how it was put ("simply", "this way"), not where ("put it in his pocket:")
+    put = put and any(c.dep_ == "advmod" or c.lower_ == "way" for c in kids)
     plain = verb.lemma_ == "be" and any(c.dep_ == "acomp" and c.lower_ in _MANNER for c in kids)
     subj = [c for c in kids if c.dep_ == "nsubj" and lo <= c.i < hi]
     if not (put or plain) or not subj:
         return None
-    # "Mwangi's advice to the government was blunt:": the one whose advice it is speaks
-    owner = [c for c in subj[0].children if c.dep_ == "poss" and c.pos_ == "PROPN"]
+    # "Mwangi's advice to the government was blunt:": the one whose advice it is speaks (not
+    # "X's son was blunt:")
+    said = head_lemma(subj[0]) in _WORDS_SAID
+    owner = [c for c in subj[0].children if c.dep_ == "poss" and c.pos_ == "PROPN" and said]
     who = owner[0] if owner else subj[0]
     return (verb, who) if _source_ok(_speaker(who, lo, hi), lo, hi) else None
 

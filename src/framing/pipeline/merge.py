@@ -71,7 +71,7 @@ def adopt(
     return replace(learned, source=source, source_type=kind)
 
 
-_NOMINAL = ("NOUN", "PROPN", "PRON", "NUM")
+_NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "ADJ", "DET")  # also "Many", "Few", "Some"
 # Who a quoted speaker says "I" or "we" or "you" for: never a source of their own.
 _SPEAKER_PRONOUNS = frozenset({"i", "me", "we", "us", "you"})
 

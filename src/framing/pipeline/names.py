@@ -280,6 +280,13 @@ def person_in(span: TokenSpan) -> str | None:
         if e.label_ == "PERSON"
         and span.start <= e.start < span.end
         and (e.root.dep_ not in ("poss", "pobj") or e.root.i == span.root.i or _run_on(e, span))
+        # "Kiev authorities", "Trump aides": the name qualifies a group or a role, who speak
+        and not (
+            e.root.dep_ == "compound"
+            and e.root.head.pos_ == "NOUN"
+            and e.root.i < span.root.i + 1
+            and e.root.head.i == span.root.i
+        )
     ]
     if people and span.root.lower_ not in KNOWN_ORGS:
         return clean_name(people[-1]) or people[-1].text
@@ -318,6 +325,13 @@ def person_in(span: TokenSpan) -> str | None:
     return _name_of_body(span)
 
 
+# Capitalised words of an office that a name never holds ("High Commissioner of the UNHCR").
+_OFFICES = frozenset(
+    "commissioner negotiator trustee partner prosecutor executive programme program lead board "
+    "high counsel coordinator envoy representative delegate attorney auditor inspector".split()
+)
+
+
 def _name_of_body(span: TokenSpan) -> str | None:
     """A name NER missed, of two or three capitalised words opening the mention, before "of",
     "from" or "at" and an organisation: "Nisreen Abdelrahman of the Sudanese Democratic
@@ -331,7 +345,7 @@ def _name_of_body(span: TokenSpan) -> str | None:
         for o in p.children
         if o.dep_ == "pobj" and o.ent_type_ == "ORG"
     ]
-    roles = ORG_NOUNS | KNOWN_ORGS | TITLE_WORDS | HONORIFICS | PERSON_ROLES | PERSON_NOUNS
+    roles = ORG_NOUNS | KNOWN_ORGS | TITLE_WORDS | HONORIFICS | _DESCRIBED_PEOPLE | _OFFICES
     if (
         body
         and 2 <= len(run) <= 3

@@ -54,6 +54,9 @@ class Memory:
     salient: list[str] = field(default_factory=list)
     # role mentions no one named so far held: source string, role words, head, country stems
     pending: list[tuple[str, set[str], str, set[str]]] = field(default_factory=list)
+    # what each person is, for a later mention by a kindred word: the head of the role set off
+    # after the name ("a specialist") and a military rank before it ("Captain First Rank")
+    kinds: dict[str, set[str]] = field(default_factory=dict)
 
     def see(self, doc: Doc, lo: int, hi: int) -> None:
         for ent in doc.ents:
@@ -70,6 +73,9 @@ class Memory:
                 if name:
                     self.people.append((name, _title_words(ent)))
                     self.nations[name] = _nation_words(ent)
+                    heads = [c for c in ent.root.children if c.dep_ == "appos"]
+                    kinds = _kinds(_rank_before(ent.doc, ent.start), heads)
+                    self.kinds[name] = self.kinds.get(name, set()) | kinds
                     if _subject(ent.root):
                         self.salient.append(name)
             elif ent.label_ == "ORG":
@@ -103,16 +109,17 @@ class Memory:
 
     def holders(self, role_words: set[str], head: str, nations: set[str]) -> list[str]:
         """Everyone `holder` could mean, best matches only, in the order introduced."""
-        heads = {head} | _ROLE_KIN.get(head, set())
+        heads, kin = {head} | _ROLE_KIN.get(head, set()), _KIND_KIN.get(head, set())
         mods = {  # an age tells no role apart: "the 65-year-old prince"
             _stem(w)
-            for w in role_words - heads - _AGE_WORDS - _FUNCTION_WORDS
+            for w in role_words - heads - kin - _AGE_WORDS - _FUNCTION_WORDS
             if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)
         }
         best, best_score = [], 0 if not mods else 1
         for name, titles in self.people:
             theirs = self.nations.get(name, set())
-            if not titles & heads or nations and theirs and not nations & theirs:
+            known = titles & heads or kin & self.kinds.get(name, set())
+            if not known or nations and theirs and not nations & theirs:
                 continue
             score = len({_stem(w) for w in titles} & mods)
             if score > best_score:
@@ -157,13 +164,16 @@ class Memory:
             self.sources.append((head_lemma(root), source, kind))
             return
         if kind == "named_person" and " " in source:  # with its title and the role after it
-            role = [c for c in root.children if c.dep_ == "appos" and c.i >= mention.end]
-            words = {t.lower_ for c in role[:1] for t in c.subtree if t.is_alpha}
-            toks = [t for c in role[:1] for t in c.subtree] + list(mention)
-            words |= {t.lower_ for t in mention if t.is_alpha} - set(source.lower().split())
-            self.people.append((source, words))
+            role = [c for c in root.children if c.dep_ == "appos" and c.i >= mention.end][:1]
+            # the role's head and its modifiers, not a clause on it ("an aide to the president")
+            toks = [m for c in role for m in c.children if m.dep_ in ("compound", "amod")]
+            toks += role + [t for t in mention if t.lower_ not in source.lower().split()]
+            self.people.append((source, {t.lower_ for t in toks if t.is_alpha}))
             nations = {_stem(t.text) for t in toks if t.ent_type_ in ("NORP", "GPE")}
             self.nations[source] = self.nations.get(source, set()) | nations
+            first = next((t.i for t in mention if t.text in source.split()), mention.end)
+            kinds = _kinds(_rank_before(mention.doc, first, mention.start), role)
+            self.kinds[source] = self.kinds.get(source, set()) | kinds
         if kind == "named_person":
             self.salient.append(source)
         self.sources.append((head_lemma(mention.root), source, kind))
@@ -175,14 +185,48 @@ class Memory:
         return None
 
 
+def _rank_before(doc, start: int, lo: int = 0) -> list:
+    """The capitalised title words right before a name (token `start`), back to `lo`."""
+    i = start
+    while i > lo and doc[i - 1].text[:1].isupper() and doc[i - 1].ent_type_ != "PERSON":
+        i -= 1
+    return list(doc[i:start])
+
+
+def _kinds(before: list, heads: list) -> set[str]:
+    """What a person is, for `_KIND_KIN`: the heads of roles set off after the name, and a
+    military rank written before it when all of that title is rank ("Captain First Rank",
+    "Rear Admiral"; not "Attorney General", "Lieutenant Governor")."""
+    out = {t.lower_ for t in heads}
+    title = [t.lower_.rstrip(".") for t in before if t.text != "."]
+    if title and all(w in _RANKS | _RANK_FILLERS for w in title):
+        out |= set(title) & _RANKS
+    return out
+
+
+_RANKS = {
+    "captain",
+    "colonel",
+    "major",
+    "lieutenant",
+    "commander",
+    "admiral",
+    "general",
+    "sergeant",
+}
+_RANKS |= {"capt", "col", "maj", "lt", "adm", "gen", "sgt", "cmdr"}
+_RANK_FILLERS = {"first", "second", "third", "rank", "rear", "vice", "retired", "ret", "brigadier"}
 # Role nouns that name the same post ("the Russian leader" for "President Vladimir Putin").
 _ROLE_KIN = {
     "minister": {"chief"},
     "chief": {"minister"},
     "leader": {"president", "premier", "chancellor", "king"},
-    # "the officer" for "Captain First Rank X", "the expert" for "X, an Africa specialist"
-    "officer": {"captain", "colonel", "major", "lieutenant", "commander", "admiral", "general"},
-    "expert": {"specialist", "analyst", "researcher", "scholar", "professor", "fellow"},
+}
+# Words for what a person is (`Memory.kinds`) that a later mention may use: "the officer" for
+# "Captain First Rank X", "the expert" for "X, an Africa specialist".
+_KIND_KIN = {
+    "officer": _RANKS,
+    "expert": {"specialist", "analyst", "researcher", "scholar", "professor"},
 }
 # Heads of a mention of one person that an article introduced by name: "the minister", "the
 # former analyst" (for "Daniel Whitcombe, a former analyst at ..."), "the spokesman".
@@ -286,7 +330,11 @@ def source_type(span: TokenSpan) -> str:
             t.tag_ == "POS" or t.dep_ == "poss" for t in span
         )
         return "named_person" if definite else "unnamed"
-    if "PERSON" in labels:
+    people = [e for e in span.ents if e.label_ == "PERSON"]
+    if people and not (  # "Kiev authorities", "Trump aides": the name only qualifies them
+        root.pos_ == "NOUN"
+        and all(e.root.dep_ == "compound" and e.root.head.i == root.i for e in people)
+    ):
         return "named_person"
     if lemma in UNNAMED_NOUNS or root.lower_ in {"media", "others", "some", "many"}:
         if lemma in {"government", "military"} and root.tag_ != "NNS":
