@@ -688,3 +688,23 @@ def test_a_tagged_quantifier_is_a_source(nlp):
     previous = Attribution(True, source="Ann Lee", source_type="named_person")
     got = adopt(Attribution(), tagged, nlp(text), 0, Memory(), previous)
     assert (got.implicit, got.source) == (False, "Many")
+
+
+@pytest.mark.parametrize(
+    "text, source, kind",
+    [
+        (
+            "Kiev authorities claimed they are ready to talk.",
+            "Kiev authorities",
+            "named_organization",
+        ),
+        ("Trump aides said the plan was dead.", "Trump aides", "unnamed"),
+        (
+            "Clinton campaign spokesman Brian Fallon said the plan was dead.",
+            "Brian Fallon",
+            "named_person",
+        ),
+    ],
+)
+def test_a_name_that_only_qualifies_the_speakers(nlp, text, source, kind):
+    assert who(run(nlp, text)[0]) == (True, source, kind)
