@@ -13,29 +13,18 @@ from framing.pipeline.lexicon import (
     COLLECTIVE,
     CUE_VERBS,
     DOCUMENT_NOUNS,
-    NEGATORS,
     NOT_SAID,
     OPEN_QUOTES,
     PARTICLE_VERBS,
-    QUANTIFIERS,
     VOICED,
     WEAK_VERBS,
     head_lemma,
-    is_source_like,
 )
 from framing.pipeline.phrases import np_range, quoted_tokens
+from framing.pipeline.subjects import local_depth, negated, source_ok, speaker_of, subject
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
-
-
-RELATIVE = frozenset("which that who whom whose what".split())
-SUBORDINATORS = frozenset(
-    "after before because since if when whenever until unless once although though while whereas "
-    "as so".split()
-)
-# Dependency labels a cue may hang from on its way up to the clause root.
-CUE_PATH = frozenset("ROOT ccomp parataxis conj advcl xcomp pcomp dep acl".split())
 
 
 @dataclass
@@ -48,138 +37,6 @@ class Cue:
     depth: int  # steps up to the clause root: the smaller, the more it governs the claim
     trailing: bool  # "..., X said": the cue follows what it reports
     channel: tuple[int, int] | None = None  # who passed it on: "..., TASS reported"
-
-
-def _heads_range(noun: Token, lo: int, hi: int) -> bool:
-    """Whether a noun heads the range, possibly under prepositions ("in a voyage that ...")."""
-    t = noun
-    while t.head.i != t.i and lo <= t.head.i < hi:
-        if t.dep_ not in ("pobj", "prep"):
-            return False
-        t = t.head
-    return t.pos_ not in ("VERB", "AUX")
-
-
-def _local_depth(tok: Token, lo: int, hi: int) -> tuple[int, bool]:
-    """Steps from `tok` up to the root of its clause inside [lo, hi), and whether every step
-    is one a governing cue can take (no relative or subordinate clause in between; a relative
-    clause on a noun that heads the range is fine: "a charge that Beijing denies")."""
-    depth, ok = 0, True
-    t = tok
-    while t.head.i != t.i and lo <= t.head.i < hi:
-        if t.dep_ == "relcl" and t.head.pos_ in ("NOUN", "PROPN") and _heads_range(t.head, lo, hi):
-            return depth + 1, ok
-        if t.dep_ not in CUE_PATH or any(
-            c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in t.children
-        ):
-            ok = False
-        if t.dep_ == "acl" and not _acl_speaks(t):
-            ok = False
-        depth += 1
-        if t.dep_ == "acl" and t.head.dep_ in ("nsubj", "pobj", "dobj"):
-            t = t.head  # "with analysts saying ...": the noun's own slot is no barrier
-        t = t.head
-    return depth, ok
-
-
-def _acl_speaks(verb: Token) -> bool:
-    """An `acl` verb that is really its noun's predicate: "analysts saying", or a trailing
-    "..., the Russian arms exporter announced on Tuesday." mis-read as a reduced relative."""
-    if verb.tag_ in ("VBG", "VBD"):
-        return True
-    doc = verb.doc
-    first = verb.head.left_edge.i
-    after = [c.dep_ for c in verb.children if c.i > verb.i]
-    return (
-        verb.tag_ == "VBN"
-        and first > 0
-        and doc[first - 1].text == ","
-        and not {"dobj", "agent", "ccomp", "xcomp"} & set(after)
-    )
-
-
-def _speaker(tok: Token, lo: int, hi: int) -> Token:
-    """The noun that names the source: "one of the officials" -> officials."""
-    if tok.lower_ in QUANTIFIERS:
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                objs = [c for c in prep.children if c.dep_ == "pobj" and lo <= c.i < hi]
-                if objs:
-                    return objs[0]
-    return tok
-
-
-def _source_ok(tok: Token, lo: int, hi: int) -> bool:
-    if tok.lower_ in RELATIVE or any(t.lower_ == "whose" for t in tok.subtree):
-        return False
-    a, b = np_range(tok, lo, hi)
-    return is_source_like(tok.doc[a:b]) or is_source_like(tok.doc[tok.i : tok.i + 1])
-
-
-def _subject(verb: Token, lo: int, hi: int) -> Token | None:
-    """The speaking subject of a cue verb: nsubj, or the one it inherits ("..., saying")."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj" and lo <= c.i < hi]
-    named = _named_before_appositive(subjects)
-    if named is not None and _source_ok(named, lo, hi):
-        return named
-    for c in sorted(subjects, key=lambda c: abs(c.i - verb.i)):
-        if _source_ok(_speaker(c, lo, hi), lo, hi):
-            return c
-        for a in c.children:  # "..., fighter jets, Yonhap News Agency reported" mis-parsed
-            if a.dep_ == "appos" and a.i < verb.i and _source_ok(a, lo, hi):
-                return a
-    if subjects:
-        return subjects[0]
-    if verb.lemma_ == "read":  # '"...," reads the joint statement'
-        for c in verb.children:
-            if c.dep_ in ("dobj", "attr", "nsubjpass") and head_lemma(c) in DOCUMENT_NOUNS:
-                return c
-    head = verb.head
-    if not lo <= head.i < hi or head.i == verb.i:
-        return _chunk_before(verb, lo)
-    if verb.dep_ == "acl" and _acl_speaks(verb) and head.pos_ in ("NOUN", "PROPN"):
-        return head  # "with Chinese analysts saying ...", "..., the exporter announced"
-    if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.head.i != head.i:
-        head = head.head  # "Western media were quick to describe ..."
-    if verb.dep_ in ("conj", "xcomp", "acomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG"):
-        return _subject(head, lo, hi)  # "Moscow rejected it, saying ..."
-    return _chunk_before(verb, lo)
-
-
-def _named_before_appositive(subjects: list[Token]) -> Token | None:
-    """The named person of "Sipho Ndlovu, a spokesman for the navy, told ..." when the parser
-    made both the name and its appositive subjects of the verb."""
-    people = [c for c in subjects if c.ent_type_ == "PERSON"]
-    if len(subjects) < 2 or not people:
-        return None
-    first = min(people, key=lambda c: c.i)
-    doc = first.doc
-    after = first.i + 1 < len(doc) and doc[first.i + 1].text == ","
-    later = [c for c in subjects if c.i > first.i and c.ent_type_ != "PERSON"]
-    return first if after and later else None
-
-
-def _negated(subj: Token) -> bool:
-    """A subject that says no one spoke: "No one", "Nobody", "Neither side", "None of them"."""
-    if subj.lower_ in NEGATORS:
-        return True
-    return any(c.dep_ in ("det", "preconj") and c.lower_ in NEGATORS for c in subj.children)
-
-
-def _chunk_before(verb: Token, lo: int) -> Token | None:
-    """The noun phrase between a comma and a trailing cue the parser left without a subject
-    ("..., the Joint Chiefs of Staff (JCS) said.")."""
-    doc = verb.doc
-    i = verb.i - 1
-    while i > lo and doc[i].text not in (",", *CLOSE_QUOTES, '"') and verb.i - i < 12:
-        if doc[i].pos_ in ("VERB", "AUX"):
-            return None
-        i -= 1
-    if i <= lo or doc[i].text not in (",", *CLOSE_QUOTES, '"') or i + 1 >= verb.i:
-        return None
-    chunk = doc[i + 1 : verb.i]
-    nouns = [t for t in chunk if t.pos_ in ("NOUN", "PROPN")]
-    return chunk.root if nouns and chunk.root.pos_ in ("NOUN", "PROPN") else None
 
 
 def _perceived(c: Token) -> bool:
@@ -221,11 +78,11 @@ def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, To
     particles = {c.lower_ for c in kids if c.dep_ in ("prt", "prep")}
     if lemma in PARTICLE_VERBS and not particles & PARTICLE_VERBS[lemma]:
         return None
-    subj = _subject(verb, lo, hi)
-    if subj is None or _negated(subj):
+    subj = subject(verb, lo, hi)
+    if subj is None or negated(subj):
         return None
-    speaker = _speaker(subj, lo, hi)
-    if not _source_ok(speaker, lo, hi):
+    speaker = speaker_of(subj, lo, hi)
+    if not source_ok(speaker, lo, hi):
         return None
     if lemma in ("show", "find", "read") and head_lemma(speaker) not in DOCUMENT_NOUNS:
         return None
@@ -275,14 +132,14 @@ def find_cue(
             if not objs:
                 continue
             src, end = objs[0], t.i + 2
-            depth, ok = _local_depth(t, lo, hi)
+            depth, ok = local_depth(t, lo, hi)
             found.append(Cue(t.i, end, np_range(src, lo, hi), depth, t.i > lo + 2))
             continue
         if t.lower_ == "saying" and t.i > lo and doc[t.i - 1].lower_ == "as":
             quote = doc[t.i - 1].head
             who = [c for c in quote.children if c.dep_ in ("dobj", "nsubjpass")]
             if quote.lemma_ == "quote" and who and lo <= who[0].i < hi:
-                depth, _ = _local_depth(quote, lo, hi)
+                depth, _ = local_depth(quote, lo, hi)
                 found.append(Cue(t.i - 1, t.i + 1, np_range(who[0], lo, hi), depth, False))
                 continue
         if t.lower_ in ("view", "opinion", "words") and t.dep_ == "pobj" and t.head.lower_ == "in":
@@ -290,18 +147,18 @@ def find_cue(
                 o for p in t.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
             ]
             if who and t.head.i >= lo:  # "In her view, ...", "in the words of X"
-                depth, _ = _local_depth(t.head, lo, hi)
+                depth, _ = local_depth(t.head, lo, hi)
                 found.append(Cue(t.head.i, t.i + 1, np_range(who[0], lo, hi), depth, False))
             continue
         if t.text == ":" and (intro := _colon_intro(doc, t.i, lo, hi)):
             verb, subj = intro
-            depth, _ = _local_depth(verb, lo, hi)
+            depth, _ = local_depth(verb, lo, hi)
             found.append(Cue(verb.i, t.i, np_range(subj, lo, hi), depth, False))
             continue
         hit = _verb_cue(t, lo, hi, strict)
         if hit is None:
             continue
-        depth, ok = _local_depth(t, lo, hi)
+        depth, ok = local_depth(t, lo, hi)
         if not ok:
             continue
         start, end, subj = hit
@@ -348,7 +205,7 @@ def _colon_intro(doc: Doc, colon: int, lo: int, hi: int) -> tuple[Token, Token] 
     said = head_lemma(subj[0]) in _WORDS_SAID
     owner = [c for c in subj[0].children if c.dep_ == "poss" and c.pos_ == "PROPN" and said]
     who = owner[0] if owner else subj[0]
-    return (verb, who) if _source_ok(_speaker(who, lo, hi), lo, hi) else None
+    return (verb, who) if source_ok(speaker_of(who, lo, hi), lo, hi) else None
 
 
 def _relayed(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
@@ -364,7 +221,7 @@ def _relayed(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
     elif head.lemma_.lower() in CHANNEL_VERBS and cue.trailing:
         verb = head
         for c in head.children:
-            objs = [o for o in c.children if o.dep_ == "dobj" and _source_ok(o, lo, hi)]
+            objs = [o for o in c.children if o.dep_ == "dobj" and source_ok(o, lo, hi)]
             if c.lemma_ == "cite" and c.i > head.i and objs:  # not "citing security concerns"
                 return Cue(
                     cue.start, cue.end, np_range(objs[0], lo, hi), cue.depth, True, cue.source

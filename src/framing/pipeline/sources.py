@@ -11,7 +11,6 @@ from framing.pipeline.lexicon import (
     KNOWN_ORGS,
     ORG_LABELS,
     ORG_NOUNS,
-    PERSON_NOUNS,
     PERSON_ROLES,
     PRONOUNS,
     QUANTIFIERS,
@@ -29,6 +28,18 @@ from framing.pipeline.names import (
     surname_first,
 )
 from framing.pipeline.phrases import without_clauses
+from framing.pipeline.roles import (
+    AGE_WORDS,
+    FUNCTION_WORDS,
+    KIND_KIN,
+    ROLE_KIN,
+    ROLE_WORDS,
+    nation_words,
+    rank_before,
+    role_kinds,
+    stem,
+    title_words,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -62,7 +73,7 @@ class Memory:
         for ent in doc.ents:
             if not lo <= ent.start < hi:
                 continue
-            titled = len(ent) == 2 and ent[0].lower_ in _ROLE_WORDS and ent[1].text.istitle()
+            titled = len(ent) == 2 and ent[0].lower_ in ROLE_WORDS and ent[1].text.istitle()
             if (
                 ent.label_ == "PERSON"
                 or ent.label_ == "ORG"
@@ -71,10 +82,10 @@ class Memory:
             ):
                 name = clean_name(ent)  # titles dropped: "Putin" of "President Putin"
                 if name:
-                    self.people.append((name, _title_words(ent)))
-                    self.nations[name] = _nation_words(ent)
+                    self.people.append((name, title_words(ent)))
+                    self.nations[name] = nation_words(ent)
                     heads = [c for c in ent.root.children if c.dep_ == "appos"]
-                    kinds = _kinds(_rank_before(ent.doc, ent.start), heads)
+                    kinds = role_kinds(rank_before(ent.doc, ent.start), heads)
                     self.kinds[name] = self.kinds.get(name, set()) | kinds
                     if _subject(ent.root):
                         self.salient.append(name)
@@ -109,10 +120,10 @@ class Memory:
 
     def holders(self, role_words: set[str], head: str, nations: set[str]) -> list[str]:
         """Everyone `holder` could mean, best matches only, in the order introduced."""
-        heads, kin = {head} | _ROLE_KIN.get(head, set()), _KIND_KIN.get(head, set())
+        heads, kin = {head} | ROLE_KIN.get(head, set()), KIND_KIN.get(head, set())
         mods = {  # an age tells no role apart: "the 65-year-old prince"
-            _stem(w)
-            for w in role_words - heads - kin - _AGE_WORDS - _FUNCTION_WORDS
+            stem(w)
+            for w in role_words - heads - kin - AGE_WORDS - FUNCTION_WORDS
             if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)
         }
         best, best_score = [], 0 if not mods else 1
@@ -121,7 +132,7 @@ class Memory:
             known = titles & heads or kin & self.kinds.get(name, set())
             if not known or nations and theirs and not nations & theirs:
                 continue
-            score = len({_stem(w) for w in titles} & mods)
+            score = len({stem(w) for w in titles} & mods)
             if score > best_score:
                 best, best_score = [], score
             if score == best_score:
@@ -169,10 +180,10 @@ class Memory:
             toks = [m for c in role for m in c.children if m.dep_ in ("compound", "amod")]
             toks += role + [t for t in mention if t.lower_ not in source.lower().split()]
             self.people.append((source, {t.lower_ for t in toks if t.is_alpha}))
-            nations = {_stem(t.text) for t in toks if t.ent_type_ in ("NORP", "GPE")}
+            nations = {stem(t.text) for t in toks if t.ent_type_ in ("NORP", "GPE")}
             self.nations[source] = self.nations.get(source, set()) | nations
             first = next((t.i for t in mention if t.text in source.split()), mention.end)
-            kinds = _kinds(_rank_before(mention.doc, first, mention.start), role)
+            kinds = role_kinds(rank_before(mention.doc, first, mention.start), role)
             self.kinds[source] = self.kinds.get(source, set()) | kinds
         if kind == "named_person":
             self.salient.append(source)
@@ -185,60 +196,10 @@ class Memory:
         return None
 
 
-def _rank_before(doc, start: int, lo: int = 0) -> list:
-    """The capitalised title words right before a name (token `start`), back to `lo`."""
-    i = start
-    while i > lo and doc[i - 1].text[:1].isupper() and doc[i - 1].ent_type_ != "PERSON":
-        i -= 1
-    return list(doc[i:start])
-
-
-def _kinds(before: list, heads: list) -> set[str]:
-    """What a person is, for `_KIND_KIN`: the heads of roles set off after the name, and a
-    military rank written before it when all of that title is rank ("Captain First Rank",
-    "Rear Admiral"; not "Attorney General", "Lieutenant Governor")."""
-    out = {t.lower_ for t in heads}
-    title = [t.lower_.rstrip(".") for t in before if t.text != "."]
-    if title and all(w in _RANKS | _RANK_FILLERS for w in title):
-        out |= set(title) & _RANKS
-    return out
-
-
-_RANKS = {
-    "captain",
-    "colonel",
-    "major",
-    "lieutenant",
-    "commander",
-    "admiral",
-    "general",
-    "sergeant",
-}
-_RANKS |= {"capt", "col", "maj", "lt", "adm", "gen", "sgt", "cmdr"}
-_RANK_FILLERS = {"first", "second", "third", "rank", "rear", "vice", "retired", "ret", "brigadier"}
-# Role nouns that name the same post ("the Russian leader" for "President Vladimir Putin").
-_ROLE_KIN = {
-    "minister": {"chief"},
-    "chief": {"minister"},
-    "leader": {"president", "premier", "chancellor", "king"},
-}
-# Words for what a person is (`Memory.kinds`) that a later mention may use: "the officer" for
-# "Captain First Rank X", "the expert" for "X, an Africa specialist".
-_KIND_KIN = {
-    "officer": _RANKS,
-    "expert": {"specialist", "analyst", "researcher", "scholar", "professor"},
-}
-# Heads of a mention of one person that an article introduced by name: "the minister", "the
-# former analyst" (for "Daniel Whitcombe, a former analyst at ..."), "the spokesman".
-_ROLE_WORDS = PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS
-_AGE_WORDS = {"year", "years", "old", "'s", "’s"}
-_FUNCTION_WORDS = {"of", "the", "a", "an", "for", "in", "at", "to", "and", "on", "from"}
 # Words of a group mention that say nothing about which group it is.
 _GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
 # Words that make a group mention another group ("other analysts", "two officials").
 _GROUP_CONTRAST = {"other", "others", "another", "different", "rival"}
-# Country abbreviations, stemmed as their adjective is ("US" as "American").
-_STEM_ALIAS = {"us": "amer", "usa": "amer", "uk": "brit"}
 
 
 def _set_off_name(ent) -> bool:
@@ -247,7 +208,7 @@ def _set_off_name(ent) -> bool:
     root = ent.root
     return (
         root.dep_ == "appos"
-        and head_lemma(root.head) in _ROLE_WORDS
+        and head_lemma(root.head) in ROLE_WORDS
         and 2 <= len(ent) <= 3
         and all(t.text.istitle() and t.lower_ not in ORG_NOUNS for t in ent)
     )
@@ -262,42 +223,6 @@ def _subject(token) -> bool:
     """Whether a name is the subject of its clause, or set off after the subject."""
     subj = ("nsubj", "nsubjpass")
     return token.dep_ in subj or token.dep_ == "appos" and token.head.dep_ in subj
-
-
-def _stem(word: str) -> str:
-    """A word cut to four letters, so that a country and its adjective meet ("Russia",
-    "Russian"), as do spelling variants ("defence", "defense")."""
-    w = word.lower().replace(".", "")
-    return _STEM_ALIAS.get(w, w[:4])
-
-
-def _title_tokens(ent) -> list:
-    """The tokens naming the person's role: just before the name, or its appositive."""
-    doc = ent.doc
-    toks = []
-    i = ent.start - 1
-    while i >= 0 and i >= ent.start - 7:
-        t = doc[i]
-        if t.is_punct or t.pos_ in ("VERB", "AUX", "DET", "PRON") or t.lower_ in ("and", "by"):
-            break
-        if t.pos_ == "ADP" and t.lower_ != "of":  # "after Prince Charles", not a role
-            break
-        toks.append(t)
-        i -= 1
-    for child in ent.root.children:
-        if child.dep_ == "appos":
-            toks.extend(child.subtree)
-    return toks + [t for t in ent if t.lower_ in _ROLE_WORDS]  # "Prince Charles"
-
-
-def _title_words(ent) -> set[str]:
-    """Lower-case words naming the person's role: just before the name, or its appositive."""
-    return {t.lower_ for t in _title_tokens(ent)}
-
-
-def _nation_words(ent) -> set[str]:
-    """Stems of the country words in a person's role ("Russian President", "Russia's")."""
-    return {_stem(t.text) for t in _title_tokens(ent) if t.ent_type_ in ("NORP", "GPE")}
 
 
 def source_type(span: TokenSpan) -> str:
@@ -404,14 +329,14 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
         org = next((o for o in reversed(memory.orgs) if o.lower().endswith(" " + low)), None)
         if org:
             return ("the " + org if not org.lower().startswith("the ") else org), source_type(span)
-    nations = {_stem(t.text) for t in span if t.ent_type_ in ("NORP", "GPE")}
+    nations = {stem(t.text) for t in span if t.ent_type_ in ("NORP", "GPE")}
     # a capitalised role word names nobody ("The Admiral"), nor does a clause set off after it,
     # nor the body a spokesperson speaks for ("the Foreign Ministry spokesman")
     comma = next((t.i for t in span if t.text == "," and t.i > root.i), span.end)
     named = any(
         t.pos_ == "PROPN"
-        and _stem(t.text) not in nations
-        and t.lower_ not in _ROLE_WORDS
+        and stem(t.text) not in nations
+        and t.lower_ not in ROLE_WORDS
         and not (lemma in SPOKES_NOUNS and _body_word(t))
         for t in span.doc[span.start : comma]
     )
@@ -420,7 +345,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     headline = span[0].ent_type_ in ("NORP", "GPE") and root.i > span.start
     headline = headline and lemma in PERSON_ROLES  # a post one person holds
     role = None
-    if lemma in _ROLE_WORDS and root.tag_ != "NNS" and (first == "the" or owner or headline):
+    if lemma in ROLE_WORDS and root.tag_ != "NNS" and (first == "the" or owner or headline):
         if not named:
             words = {t.lower_ for t in span.doc[span.start : comma] if not t.is_punct} - {"the"}
             name = memory.holder(words, lemma, nations)
@@ -431,7 +356,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     if kind == "unnamed" and root.tag_ == "NNS" and (lemma in UNNAMED_NOUNS or low == "media"):
         if not any(t.lower_ in _GROUP_CONTRAST or t.dep_ in ("cc", "nummod") for t in span):
             mods = {
-                _stem(t.lemma_)
+                stem(t.lemma_)
                 for t in span
                 if t.i != root.i
                 and not t.is_punct

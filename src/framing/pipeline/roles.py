@@ -1,0 +1,95 @@
+"""What a person is, as an article says it: the words of their titles and roles, their country,
+and which later mentions may stand for them ("the Russian leader" for President Putin, "the
+officer" for "Captain First Rank X", "the expert" for "X, an Africa specialist")."""
+
+from __future__ import annotations
+
+from framing.pipeline.lexicon import PERSON_NOUNS, PERSON_ROLES, SPOKES_NOUNS
+
+
+def rank_before(doc, start: int, lo: int = 0) -> list:
+    """The capitalised title words right before a name (token `start`), back to `lo`."""
+    i = start
+    while i > lo and doc[i - 1].text[:1].isupper() and doc[i - 1].ent_type_ != "PERSON":
+        i -= 1
+    return list(doc[i:start])
+
+
+def role_kinds(before: list, heads: list) -> set[str]:
+    """What a person is, for `KIND_KIN`: the heads of roles set off after the name, and a
+    military rank written before it when all of that title is rank ("Captain First Rank",
+    "Rear Admiral"; not "Attorney General", "Lieutenant Governor")."""
+    out = {t.lower_ for t in heads}
+    title = [t.lower_.rstrip(".") for t in before if t.text != "."]
+    if title and all(w in RANKS | RANK_FILLERS for w in title):
+        out |= set(title) & RANKS
+    return out
+
+
+RANKS = {
+    "captain",
+    "colonel",
+    "major",
+    "lieutenant",
+    "commander",
+    "admiral",
+    "general",
+    "sergeant",
+}
+RANKS |= {"capt", "col", "maj", "lt", "adm", "gen", "sgt", "cmdr"}
+RANK_FILLERS = {"first", "second", "third", "rank", "rear", "vice", "retired", "ret", "brigadier"}
+# Role nouns that name the same post ("the Russian leader" for "President Vladimir Putin").
+ROLE_KIN = {
+    "minister": {"chief"},
+    "chief": {"minister"},
+    "leader": {"president", "premier", "chancellor", "king"},
+}
+# Words for what a person is (`Memory.kinds`) that a later mention may use: "the officer" for
+# "Captain First Rank X", "the expert" for "X, an Africa specialist".
+KIND_KIN = {
+    "officer": RANKS,
+    "expert": {"specialist", "analyst", "researcher", "scholar", "professor"},
+}
+# Heads of a mention of one person that an article introduced by name: "the minister", "the
+# former analyst" (for "Daniel Whitcombe, a former analyst at ..."), "the spokesman".
+ROLE_WORDS = PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS
+AGE_WORDS = {"year", "years", "old", "'s", "’s"}
+FUNCTION_WORDS = {"of", "the", "a", "an", "for", "in", "at", "to", "and", "on", "from"}
+# Country abbreviations, stemmed as their adjective is ("US" as "American").
+STEM_ALIAS = {"us": "amer", "usa": "amer", "uk": "brit"}
+
+
+def stem(word: str) -> str:
+    """A word cut to four letters, so that a country and its adjective meet ("Russia",
+    "Russian"), as do spelling variants ("defence", "defense")."""
+    w = word.lower().replace(".", "")
+    return STEM_ALIAS.get(w, w[:4])
+
+
+def title_tokens(ent) -> list:
+    """The tokens naming the person's role: just before the name, or its appositive."""
+    doc = ent.doc
+    toks = []
+    i = ent.start - 1
+    while i >= 0 and i >= ent.start - 7:
+        t = doc[i]
+        if t.is_punct or t.pos_ in ("VERB", "AUX", "DET", "PRON") or t.lower_ in ("and", "by"):
+            break
+        if t.pos_ == "ADP" and t.lower_ != "of":  # "after Prince Charles", not a role
+            break
+        toks.append(t)
+        i -= 1
+    for child in ent.root.children:
+        if child.dep_ == "appos":
+            toks.extend(child.subtree)
+    return toks + [t for t in ent if t.lower_ in ROLE_WORDS]  # "Prince Charles"
+
+
+def title_words(ent) -> set[str]:
+    """Lower-case words naming the person's role: just before the name, or its appositive."""
+    return {t.lower_ for t in title_tokens(ent)}
+
+
+def nation_words(ent) -> set[str]:
+    """Stems of the country words in a person's role ("Russian President", "Russia's")."""
+    return {stem(t.text) for t in title_tokens(ent) if t.ent_type_ in ("NORP", "GPE")}
