@@ -315,3 +315,21 @@ def test_lead_paragraph_and_texts_without_body() -> None:
         "headline",
         "body",
     ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Russia will respond, the ministry said.",
+        "The drills are routine, according to the ministry.",
+        "Prices rose, he told reporters on Monday.",
+    ],
+)
+def test_a_pasted_first_sentence_with_its_attribution_is_body(first):
+    text = f"{first}\n\nThe talks failed, officials said.\n"
+    assert [s.kind for s in segment(text)] == ["body", "body"]
+
+
+def test_a_headline_with_says_stays_a_headline():
+    text = "Russia will respond, Kremlin says.\n\nThe talks failed, officials said.\n"
+    assert [s.kind for s in segment(text)] == ["headline", "body"]

@@ -63,6 +63,12 @@ _PHOTO_CUE = re.compile(
     re.I,
 )
 _LABEL_SEP = re.compile(r"\s[/|>»›]\s")
+# A sentence that ends with its attribution in the past ("..., the ministry said."): prose, not
+# a headline (headlines write "says"); no headline of PolNeAR or the corpus ends so.
+_TRAILING_CUE = re.compile(
+    r",\s+(?:[^,]{1,60}\s)?(?:said|told\s+\w+|added|according\s+to\s+[^,]{1,60})"
+    r"(?:\s+on\s+\w+)?\.[\"”’']?\s*$"
+)
 _CLOSERS = "\"'’”»)]"
 
 
@@ -173,7 +179,8 @@ def _classify(line: str, titled: bool, in_body: bool) -> str:
     if not titled:
         if _is_label(line, words):
             return "section"
-        return "headline" if len(line) <= 250 and not _lead_paragraph(line, words) else "body"
+        prose = _lead_paragraph(line, words) or _TRAILING_CUE.search(line)
+        return "headline" if len(line) <= 250 and not prose else "body"
     if not in_body:
         if len(words) <= 50 and _PHOTO_CUE.search(line):
             return "caption"
