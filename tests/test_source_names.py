@@ -708,3 +708,10 @@ def test_a_tagged_quantifier_is_a_source(nlp):
 )
 def test_a_name_that_only_qualifies_the_speakers(nlp, text, source, kind):
     assert who(run(nlp, text)[0]) == (True, source, kind)
+
+
+def test_no_last_name_is_joined_in_a_title_case_headline(nlp):
+    from framing.pipeline.names import clean_name
+
+    doc = nlp("Biden Aide Says Talks Have Stalled")
+    assert [clean_name(e) for e in doc.ents if e.label_ == "PERSON"] == ["Biden"]

@@ -92,6 +92,8 @@ def _name_end(ent) -> int:
     """Where a name ends, with a last name NER left out after it: "Marta Elena" + "Cabrales",
     the head its words are compounds of."""
     doc, end = ent.doc, ent.end
+    if not any(t.is_alpha and t.is_lower and len(t) > 3 for t in ent.sent):
+        return end  # a title-case headline: "Biden Aide Says Talks Stalled"
     while (
         end < len(doc)
         and doc[end - 1].dep_ == "compound"
