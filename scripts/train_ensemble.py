@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from framing.benchmarks.real_news import READINGS
 from framing.core.errors import InputError
 from framing.core.logs import log_to_stderr, quiet_third_party
 from framing.experiments.ensemble import EnsembleConfig, run_ensemble
@@ -26,7 +27,10 @@ def main() -> int:
     parser.add_argument("--span-tagger", default="default", help="default or a tagger run folder")
     parser.add_argument("--out", default="experiments", help="runs folder")
     parser.add_argument(
-        "--polnear-gold", default="scheme", help="scheme (default) or content: see real_news.py"
+        "--polnear-gold",
+        default=EnsembleConfig.polnear_gold,
+        choices=READINGS,
+        help="the reading of PolNeAR's gold (benchmarks/real_news.py)",
     )
     args = parser.parse_args()
     quiet_third_party()

@@ -114,8 +114,9 @@ def documents(cfg: EnsembleConfig) -> tuple[dict[str, Docs], str]:
     return {f"{s}_{p}": out[f"{s}_{p}"] for s in SOURCES for p in SPLITS}, data_fp[:16]
 
 
-def collect(pipeline: Pipeline, docs: Docs, reading: str = "scheme") -> Rows:
-    """Run the pipeline's claim splitting, rules and tagger on `docs` and read off the rows."""
+def collect(pipeline: Pipeline, docs: Docs, reading: str) -> Rows:
+    """Run the pipeline's claim splitting, rules and tagger on `docs` and read off the rows
+    (PolNeAR's gold in `reading`, one of real_news.READINGS)."""
     xs, ys, base = [], [], {b: [] for b in BASELINES}
     for text, gold in docs:
         nlp, tagger = BatchNLP(pipeline.nlp), BatchTagger(pipeline.tagger)

@@ -254,6 +254,12 @@ def coordinated(span: TokenSpan, known) -> tuple[str, str] | None:
     return without_clauses(span), kind
 
 
+def qualifier(ent, noun) -> bool:
+    """Whether a name only qualifies a common noun, who are the ones speaking: "Kiev" of "Kiev
+    authorities", "Trump" of "Trump aides"."""
+    return ent.root.dep_ == "compound" and ent.root.head.i == noun.i and noun.pos_ == "NOUN"
+
+
 def _run_on(ent, span: TokenSpan) -> bool:
     """A name closing the mention right after a noun, with no word between to make it a
     complement: the parser's object of "of" in "representative of the U.S. Treasury Department
@@ -282,13 +288,7 @@ def person_in(span: TokenSpan) -> str | None:
         if e.label_ == "PERSON"
         and span.start <= e.start < span.end
         and (e.root.dep_ not in ("poss", "pobj") or e.root.i == span.root.i or _run_on(e, span))
-        # "Kiev authorities", "Trump aides": the name qualifies a group or a role, who speak
-        and not (
-            e.root.dep_ == "compound"
-            and e.root.head.pos_ == "NOUN"
-            and e.root.i < span.root.i + 1
-            and e.root.head.i == span.root.i
-        )
+        and not qualifier(e, span.root)  # "Kiev authorities": the authorities speak
     ]
     if people and span.root.lower_ not in KNOWN_ORGS:
         return clean_name(people[-1]) or people[-1].text

@@ -26,17 +26,10 @@ def role_kinds(before: list, heads: list) -> set[str]:
     return out
 
 
-RANKS = {
-    "captain",
-    "colonel",
-    "major",
-    "lieutenant",
-    "commander",
-    "admiral",
-    "general",
-    "sergeant",
-}
-RANKS |= {"capt", "col", "maj", "lt", "adm", "gen", "sgt", "cmdr"}
+RANKS = frozenset(
+    "captain colonel major lieutenant commander admiral general sergeant "
+    "capt col maj lt adm gen sgt cmdr".split()
+)
 RANK_FILLERS = {"first", "second", "third", "rank", "rear", "vice", "retired", "ret", "brigadier"}
 # Role nouns that name the same post ("the Russian leader" for "President Vladimir Putin").
 ROLE_KIN = {

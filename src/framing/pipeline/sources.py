@@ -25,6 +25,7 @@ from framing.pipeline.names import (
     coordinated,
     described_name,
     person_in,
+    qualifier,
     surname_first,
 )
 from framing.pipeline.phrases import without_clauses
@@ -256,10 +257,7 @@ def source_type(span: TokenSpan) -> str:
         )
         return "named_person" if definite else "unnamed"
     people = [e for e in span.ents if e.label_ == "PERSON"]
-    if people and not (  # "Kiev authorities", "Trump aides": the name only qualifies them
-        root.pos_ == "NOUN"
-        and all(e.root.dep_ == "compound" and e.root.head.i == root.i for e in people)
-    ):
+    if people and not all(qualifier(e, root) for e in people):  # not "Kiev authorities"
         return "named_person"
     if lemma in UNNAMED_NOUNS or root.lower_ in {"media", "others", "some", "many"}:
         if lemma in {"government", "military"} and root.tag_ != "NNS":
