@@ -10,8 +10,8 @@ Gold of a claim, read two ways from the article's alphabetically first well-form
   work, Ann Lee said.", "..., according to the ministry.") is attributed, as the corpus and
   the Ukraine labels have it.
 Its source and cue are those of the attribution (BRAT event) whose Content covers most of it.
-Every score below is given for the `content` reading (`modes`); accuracy, macro-F1 and the
-source scores are given again for the `scheme` reading (`modes_scheme`).
+Every score below is given for each reading: `modes` (content) and `modes_scheme` in the run's
+metrics.json.
 - attributed: accuracy, macro-F1 (with a bootstrap interval), precision / recall / F1 of
   attributed, over all emitted claims;
 - source: a predicted source span matches exactly (same characters as the gold Source, spaces
