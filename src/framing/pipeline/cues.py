@@ -124,6 +124,7 @@ def find_cue(
     """
     quoted = quoted_tokens(doc, lo, hi, int(in_quote))
     found: list[Cue] = []
+    quoting: set[int] = set()
     for t in doc[lo:hi]:
         if quoted[t.i - lo]:
             continue
@@ -138,9 +139,12 @@ def find_cue(
         if t.lower_ == "saying" and t.i > lo and doc[t.i - 1].lower_ == "as":
             quote = doc[t.i - 1].head
             who = [c for c in quote.children if c.dep_ in ("dobj", "nsubjpass")]
-            if quote.lemma_ == "quote" and who and lo <= who[0].i < hi:
+            if quote.lemma_ in _QUOTING and who and lo <= who[0].i < hi:
                 depth, _ = local_depth(quote, lo, hi)
-                found.append(Cue(t.i - 1, t.i + 1, np_range(who[0], lo, hi), depth, False))
+                outlet = _outlet_of(quote, lo, hi)
+                src = np_range(who[0], lo, hi)
+                found.append(Cue(t.i - 1, t.i + 1, src, depth, False, outlet))
+                quoting.add(quote.i)  # "TASS cited X as saying": X speaks, not TASS
                 continue
         if t.lower_ in ("view", "opinion", "words") and t.dep_ == "pobj" and t.head.lower_ == "in":
             who = [c for c in t.children if c.dep_ == "poss"] + [
@@ -168,6 +172,7 @@ def find_cue(
             or t.dep_ in ("parataxis",)
         )
         found.append(Cue(start, end, src, depth, trailing))
+    found = [c for c in found if c.start not in quoting]
     if not found:
         return None
     # "A said B, and C, X reported.": a cue closing the sentence reports all that precedes it
@@ -208,36 +213,54 @@ def _colon_intro(doc: Doc, colon: int, lo: int, hi: int) -> tuple[Token, Token] 
     return (verb, who) if source_ok(speaker_of(who, lo, hi), lo, hi) else None
 
 
+# Verbs by which an outlet gives someone's words: "Xinhua quoted X as saying", "X, quoted by TASS"
+_QUOTING = {"quote", "cite"}
+
+
 def _relayed(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
-    """The speaker's cue with the outlet that passed the words on as its channel: "Putin
-    announced ..., TASS reported" -> Putin, announced (channel TASS); "According to TASS,
-    Putin said ..." the same; "..., Reuters reported, citing two officials" -> two officials,
-    reported (channel Reuters). A channel alone ("..., TASS reported") stays the source."""
+    """The speaker's cue with the outlet that passed the words on as its channel."""
+    out = _relay(doc, cue, found, lo, hi)
+    if out.channel is None and out.source is not None:
+        by = _quoted_by(doc, out.source, lo, hi)  # "X, quoted by RIA Novosti, said"
+        if by is not None:
+            return Cue(out.start, out.end, out.source, out.depth, out.trailing, by)
+    return out
+
+
+def _relay(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
+    """ "Putin announced ..., TASS reported" -> Putin, announced (channel TASS); "According to
+    TASS, Putin said ..." and "TASS reported that Putin says ..." the same; "..., Reuters
+    reported, citing two officials" and "Citing two officials, Reuters reported ..." -> two
+    officials, reported (channel Reuters). A channel alone ("..., TASS reported") stays the
+    source."""
     if cue.source is None:
         return cue
     head = doc[cue.start]
     if head.lower_ == "according":
         verb = None
-    elif head.lemma_.lower() in CHANNEL_VERBS and cue.trailing:
+    elif head.lemma_.lower() in CHANNEL_VERBS:
         verb = head
-        for c in head.children:
-            objs = [o for o in c.children if o.dep_ == "dobj" and source_ok(o, lo, hi)]
-            if c.lemma_ == "cite" and c.i > head.i and objs:  # not "citing security concerns"
-                return Cue(
-                    cue.start, cue.end, np_range(objs[0], lo, hi), cue.depth, True, cue.source
-                )
+        cited = _cited(head, lo, hi)
+        if cited is not None:
+            return Cue(cue.start, cue.end, cited, cue.depth, cue.trailing, cue.source)
     else:
         by = [c for c in found if doc[c.start].lower_ == "according" and _under(doc, c, head)]
         if by and by[0].source and by[0].source[1] <= cue.start:  # "According to TASS, Putin"
             return Cue(cue.start, cue.end, cue.source, cue.depth, cue.trailing, by[0].source)
         return cue
     channel = doc[cue.source[0] : cue.source[1]].text.lower()
+
+    def placed(c: Cue) -> bool:  # what the outlet passed on: before a closing cue, else after
+        if verb is None or cue.trailing:
+            return c.source[1] <= cue.start
+        return c.start >= cue.end
+
     inner = [
         c
         for c in found
         if c is not cue
         and c.source is not None
-        and c.source[1] <= cue.start
+        and placed(c)
         and doc[c.start].lemma_.lower() not in COGNITION_VERBS
         and doc[c.source[0] : c.source[1]].text.lower() != channel
         and (
@@ -250,6 +273,39 @@ def _relayed(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
         return cue
     c = min(inner, key=lambda c: c.start)
     return Cue(c.start, c.end, c.source, c.depth, c.trailing, cue.source)
+
+
+def _cited(verb: Token, lo: int, hi: int) -> tuple[int, int] | None:
+    """Whom an outlet's report cites ("citing two officials", before or after it, or after the
+    clause it reports), when that is a source ("citing security concerns" is not)."""
+    clauses = [verb] + [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    for v in clauses:
+        for c in v.children:
+            if c.lemma_ != "cite" or c.dep_ not in ("advcl", "xcomp", "conj", "dep"):
+                continue
+            objs = [o for o in c.children if o.dep_ == "dobj" and source_ok(o, lo, hi)]
+            if objs and (v is verb or c.i > v.i):
+                return np_range(objs[0], lo, hi)
+    return None
+
+
+def _outlet_of(verb: Token, lo: int, hi: int) -> tuple[int, int] | None:
+    """Who quotes in "Xinhua quoted X as saying" (the subject) or "X was quoted by Xinhua as
+    saying" (the agent)."""
+    who = [c for c in verb.children if c.dep_ == "nsubj"]
+    who += [o for a in verb.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+    who = [w for w in who if lo <= w.i < hi and source_ok(w, lo, hi)]
+    return np_range(who[0], lo, hi) if who else None
+
+
+def _quoted_by(doc: Doc, source: tuple[int, int], lo: int, hi: int) -> tuple[int, int] | None:
+    """The outlet in "X, quoted by TASS, said" (a participle on the speaker's phrase)."""
+    heads = [t for t in doc[source[0] : source[1]] if not source[0] <= t.head.i < source[1]]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "acl" and c.lemma_ in _QUOTING:
+                return _outlet_of(c, lo, hi)
+    return None
 
 
 def _under(doc: Doc, cue: Cue, verb: Token) -> bool:

@@ -1,0 +1,89 @@
+"""Nested attribution (issue #9): when an outlet passes on someone's words, the one whose words
+they are is the source and the outlet is the channel, whichever way the sentence is built. All
+sentences are invented."""
+
+from __future__ import annotations
+
+import pytest
+from test_source_names import run
+
+
+def source_channel(sentence: str, nlp) -> tuple:
+    (claim,) = run(nlp, sentence)
+    a = claim.attribution
+    return a.attributed, a.source, a.channel.text if a.channel else None
+
+
+@pytest.mark.parametrize(
+    "sentence, source, channel",
+    [
+        # the outlet first, the speaker in the clause it reports
+        ("Reuters reported that NATO says the drills are a threat.", "NATO", "Reuters"),
+        ("Yonhap reported on Friday that the ministry denied the plan.", "the ministry", "Yonhap"),
+        # the outlet quoting
+        ("Xinhua quoted Li Wei as saying the talks went well.", "Li Wei", "Xinhua"),
+        ("TASS cited Shoigu as saying that the drills were routine.", "Shoigu", "TASS"),
+        (
+            "Petrov was quoted by the Global Times as saying it was routine.",
+            "Petrov",
+            "the Global Times",
+        ),
+        (
+            "Ivan Petrov, quoted by the Interfax agency, said the deal was signed.",
+            "Ivan Petrov",
+            "the Interfax agency",
+        ),
+        (
+            "A Gulf source quoted by the daily Al-Watan said talks had stalled.",
+            "A Gulf source",
+            "the daily Al-Watan",
+        ),
+        # the outlet citing, before or after what it reports
+        (
+            "Citing two officials, Reuters reported that the convoy had turned back.",
+            "two officials",
+            "Reuters",
+        ),
+        (
+            "Local media, citing unnamed officers, reported that a frigate had sailed.",
+            "unnamed officers",
+            "Local media",
+        ),
+        (
+            "Local media reported that a frigate had sailed, citing unnamed officers.",
+            "unnamed officers",
+            "Local media",
+        ),
+    ],
+)
+def test_speaker_is_the_source_and_outlet_the_channel(nlp, sentence, source, channel):
+    assert source_channel(sentence, nlp) == (True, source, channel)
+
+
+@pytest.mark.parametrize(
+    "sentence, source",
+    [
+        # the outlet reporting what happened, or what someone believes: no speaker inside
+        ("Reuters reported that the convoy had turned back.", "Reuters"),
+        ("The Journal reported that officials believe the plan failed.", "The Journal"),
+        # what is cited is no one
+        ("TASS reported that the border was closed, citing security concerns.", "TASS"),
+        ("Citing the weather, Interfax reported that the parade was cancelled.", "Interfax"),
+        # not an outlet verb: the one who says it is the source
+        ("The minister said that Putin told him the drills were routine.", "The minister"),
+    ],
+)
+def test_no_channel_where_nobody_else_speaks(nlp, sentence, source):
+    assert source_channel(sentence, nlp) == (True, source, None)
+
+
+def test_channel_of_a_quoted_speaker_in_a_paragraph(nlp):
+    text = (
+        "General Ivan Sokolov visited the base on Monday.\n\n"
+        "Sokolov was quoted by TASS as saying the patrols would go on. "
+        '"We will not stop," he said.'
+    )
+    claims = run(nlp, text)
+    quoted = claims[1].attribution
+    assert (quoted.source, quoted.channel.text) == ("Ivan Sokolov", "TASS")
+    assert claims[2].attribution.source == "Ivan Sokolov"
