@@ -20,6 +20,11 @@ def source_channel(sentence: str, nlp) -> tuple:
         # the outlet first, the speaker in the clause it reports
         ("Reuters reported that NATO says the drills are a threat.", "NATO", "Reuters"),
         ("Yonhap reported on Friday that the ministry denied the plan.", "the ministry", "Yonhap"),
+        (
+            "As critics doubt the talks, Reuters reported that NATO says no arms were sent.",
+            "NATO",
+            "Reuters",
+        ),
         # the outlet quoting
         ("Xinhua quoted Li Wei as saying the talks went well.", "Li Wei", "Xinhua"),
         ("TASS cited Shoigu as saying that the drills were routine.", "Shoigu", "TASS"),

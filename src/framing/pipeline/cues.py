@@ -250,10 +250,8 @@ def _relay(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
         return cue
     channel = doc[cue.source[0] : cue.source[1]].text.lower()
 
-    def placed(c: Cue) -> bool:  # what the outlet passed on: before a closing cue, else after
-        if verb is None or cue.trailing:
-            return c.source[1] <= cue.start
-        return c.start >= cue.end
+    def placed(c: Cue) -> bool:  # before the outlet's cue, or in the clause after its verb
+        return c.source[1] <= cue.start or (verb is not None and c.start >= cue.end)
 
     inner = [
         c
