@@ -27,6 +27,8 @@ def metrics() -> dict:
             "pipeline_vs_bare_encoder": 0.8,
             "int8_encoder_vs_torch": 3.0,
             "agreement_vs_torch": {"default": agree, "onnx_int8": agree},
+            "second_look_share": {"onnx_int8": 0.2},
+            "second_look_margin": 0.5,
         },
         "cold": {"bare_import_s": 2.0, "cold_article_s": 4.0, "cold_vs_bare_import": 2.0},
     }
@@ -43,6 +45,10 @@ def test_verdicts_and_page() -> None:
     assert "| default | - | 40.0 | 0.1 | 0.1 | 1.0000 | 0.9800 | 1.0000 |" in page
     assert "| torch | {'backend': 'torch'} | 20.0 | 0.3 | 0.0 | - | - | - |" in page
     assert "`experiments/benchmark/x`" in page and "not measured" in page
+    assert (
+        "less than 0.5 apart (`fast_claims.SECOND_LOOK`): 20.0% of the scorings in onnx_int8"
+        in page
+    )
 
 
 def test_rss_is_sampled_as_articles_are_written(head_dirs: dict[str, str]) -> None:

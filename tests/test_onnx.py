@@ -103,6 +103,44 @@ def test_claim_model_on_onnx_gives_the_torch_probabilities(
         model.use_backend("gpu")
 
 
+def test_int8_claims_near_a_tie_are_scored_again_in_fp32(
+    claims_run: Path, cache: Path, monkeypatch
+) -> None:
+    data = rows()
+    texts, contexts, targets = (
+        [r.text for r in data],
+        [r.context for r in data],
+        [r.target for r in data],
+    )
+
+    def probs(backend: str) -> tuple[dict, fast_claims.FastClaimModel]:
+        heads = claim_heads(claims_run, "cpu", backend)
+        got = {t: heads[t].model.predict_proba(texts, targets, contexts) for t in LABELS}
+        return got, heads["framing"].model.claim_model
+
+    want, exact = probs("onnx")
+    assert exact.second_look == 0.0 and exact.looked == [0, len(LABELS) * len(data)]
+    monkeypatch.setattr(fast_claims, "SECOND_LOOK", 0.0)  # int8 alone
+    alone, model = probs("onnx_int8")
+    assert model.looked[0] == 0
+    assert not all(np.allclose(alone[t], want[t], atol=1e-5) for t in LABELS)
+    monkeypatch.setattr(fast_claims, "SECOND_LOOK", 1.01)  # every claim looked at again
+    looked, model = probs("onnx_int8")
+    assert model.looked == [len(LABELS) * len(data)] * 2
+    for task in LABELS:
+        np.testing.assert_allclose(looked[task], want[task], atol=1e-5)
+    # only the claims int8 leaves near a tie: a cut between the margins of these claims
+    margins = {t: np.diff(np.sort(alone[t], axis=-1)[:, -2:], axis=-1)[:, 0] for t in LABELS}
+    cut = float(np.median(np.concatenate(list(margins.values()))))
+    monkeypatch.setattr(fast_claims, "SECOND_LOOK", cut)
+    some, model = probs("onnx_int8")
+    assert 0 < model.looked[0] < model.looked[1]
+    for task in LABELS:
+        near = margins[task] < cut
+        np.testing.assert_allclose(some[task][near], want[task][near], atol=1e-5)
+        np.testing.assert_allclose(some[task][~near], alone[task][~near], atol=1e-6)
+
+
 def test_a_lora_model_in_memory_exports_merged(tiny_model: str, cache: Path) -> None:
     model = new_model(config(tiny_model, lora_rank=4))
     model.fit(rows())

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from framing.benchmarks.backends import encoder_speed, label_agreement
+from framing.learning import fast_claims
 from framing.pipeline.analyze import Pipeline, PipelineConfig
 from framing.pipeline.article import Document
 
@@ -50,19 +51,36 @@ VARIANTS = {
     "torch": {"backend": "torch"},
     "onnx_fp32": {"backend": "onnx", "int8": []},
     "onnx_int8": {"backend": "onnx_int8"},
+    "claims_int8": {"backend": "onnx", "int8": ["claims"]},
     "frozen_heads": {"claim_model": None},
 }
+
+
+def second_looks(pipeline: Pipeline) -> float | None:
+    """The share of an int8 claim model's scorings looked at again in fp32 (None: no int8 claim
+    model), `fast_claims.SECOND_LOOK`."""
+    models = {id(m): m for h in pipeline.heads.values() if (m := _claim_model(h)) is not None}
+    counts = [m.looked for m in models.values() if m.second_look > 0]
+    if not counts:
+        return None
+    return sum(c[0] for c in counts) / max(1, sum(c[1] for c in counts))
+
+
+def _claim_model(head) -> object | None:
+    model = getattr(getattr(head, "model", None), "claim_model", None)
+    return model if hasattr(model, "looked") else None
 
 
 def throughput(cfg: PipelineConfig, docs: list[Document], int8: str, batch: int) -> dict:
     """Claims/s of the default pipeline (`cfg`) and of VARIANTS, with each one's seconds per
     stage and its labels' agreement with the torch variant; the bare encoder's claims/s on the
     same claim texts, torch fp32 and `int8`."""
-    rows, seconds, stages = {}, {}, {}
+    rows, seconds, stages, looks = {}, {}, {}, {}
     for name, change in {"default": {}, **VARIANTS}.items():
         pipeline = Pipeline(replace(cfg, **change))
         rows[name], seconds[name] = pipeline_rows(pipeline, docs, batch)
         stages[name] = {k: round(v, 2) for k, v in pipeline.stage_seconds.items()}
+        looks[name] = second_looks(pipeline)
         del pipeline
     texts = [r["text"] for r in rows["default"]]
     n = len(texts)
@@ -75,6 +93,8 @@ def throughput(cfg: PipelineConfig, docs: list[Document], int8: str, batch: int)
         "variants": VARIANTS,
         "pipeline_claims_per_s": pipe,
         "stage_seconds": stages,
+        "second_look_share": {k: v for k, v in looks.items() if v is not None},
+        "second_look_margin": fast_claims.SECOND_LOOK,
         "bare_encoder_claims_per_s": bare,
         "pipeline_vs_bare_encoder": pipe["default"] / bare["torch"],
         "int8_encoder_vs_torch": bare[int8] / bare["torch"],
@@ -286,6 +306,15 @@ def _throughput_lines(t: dict) -> list[str]:
             + " | ".join(f"{agree[f]:.4f}" if f in agree else "-" for f in fields)
             + " |"
         )
+    looks = t.get("second_look_share") or {}
+    if looks:
+        lines += [
+            "",
+            "An int8 claim model scores a claim again in fp32 when its two likeliest labels are "
+            f"less than {t['second_look_margin']} apart (`fast_claims.SECOND_LOOK`): "
+            + ", ".join(f"{v:.1%} of the scorings in {k}" for k, v in looks.items())
+            + ".",
+        ]
     lines += [
         "",
         "| bare MiniLM encoder on the same claim texts (batch 32, length-sorted) | claims/s |",

@@ -172,7 +172,7 @@ def load_bundle(folder: Path, backend: str) -> SimpleNamespace | None:
         log.info("cached %s does not load (%s); exporting it again", folder, e)
         (folder / BUNDLE_META).unlink(missing_ok=True)
         return None
-    return SimpleNamespace(folder=folder, session=runner, **meta)
+    return SimpleNamespace(folder=folder, session=runner, backend=backend, **meta)
 
 
 def load_tokenizer(folder: Path, max_length: int, pad_id: int, pad_token: str, pad: bool):

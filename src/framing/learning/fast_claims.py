@@ -13,7 +13,12 @@ import numpy as np
 from framing.core.errors import InputError
 from framing.data.claims import context_text, with_targets
 from framing.learning.base import Classifier
-from framing.learning.fast import _Runner, _softmax, mean_pool
+from framing.learning.fast import MODEL_FILES, _Runner, _softmax, mean_pool, session
+
+# int8 claim vectors move some labels near a tie; a claim whose two likeliest labels are closer
+# than this (in probability) under int8 is scored again in fp32 (a second look), which brings
+# the labels to those of fp32 at the cost of re-encoding those claims (benchmarks/backends.py)
+SECOND_LOOK = 0.5
 
 
 def check_claim_task(
@@ -56,20 +61,59 @@ class FastClaimModel:
         self.heads = load_file(str(Path(model_dir) / "heads.safetensors"))
         self.hidden_size = bundle.hidden_size
         self._cache: tuple[tuple, np.ndarray] | None = None
+        self.bundle = bundle
+        # int8 weights: fp32 for a second look at the claims int8 leaves near a tie
+        self.second_look = SECOND_LOOK if getattr(bundle, "backend", "") == "onnx_int8" else 0.0
+        self._fp32: _Runner | None = None  # its session, opened on first use
+        self._exact: dict[tuple[str, str | None], np.ndarray] = {}  # fp32 vectors so far
+        self.looked = [0, 0]  # claims looked at again, claims scored
 
     def _pool(self, texts: list[str], seconds: list[str] | None = None) -> np.ndarray:
         return mean_pool(*self.runner.run(self.runner.encode(texts, seconds)))
+
+    def _pool_fp32(self, texts: list[str], seconds: list[str] | None = None) -> np.ndarray:
+        if self._fp32 is None:
+            fp32 = session(self.bundle.folder / MODEL_FILES["onnx"])
+            bundle = SimpleNamespace(**{**vars(self.bundle), "session": fp32})
+            self._fp32 = _Runner(bundle, self.config.max_length)
+        return mean_pool(*self._fp32.run(self._fp32.encode(texts, seconds)))
+
+    def _seconds(self, contexts: list[dict] | None) -> list[str] | None:
+        seconds = [context_text(c, self.config.context) for c in contexts or []]
+        return seconds if self.config.context and any(seconds) else None
 
     def claim_vectors(self, texts: list[str], contexts: list[dict] | None = None) -> np.ndarray:
         key = (tuple(texts), json.dumps(contexts, sort_keys=True))
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
-        seconds = [context_text(c, self.config.context) for c in contexts or []]
-        seconds = seconds if self.config.context and any(seconds) else None
+        seconds = self._seconds(contexts)
         bs, width = self.config.batch_size, self.hidden_size
         out = pooled_by_length(texts, seconds, bs, width, self._pool)
         self._cache = (key, out)
         return out
+
+    def _exact_vectors(self, texts: list[str], contexts: list[dict] | None) -> np.ndarray:
+        """fp32 claim vectors (kept for the other task's second look at the same claims)."""
+        seconds = self._seconds(contexts)
+        keys = [(t, seconds[i] if seconds else None) for i, t in enumerate(texts)]
+        todo = [k for k in dict.fromkeys(keys) if k not in self._exact]
+        if todo:
+            if len(self._exact) > 50_000:
+                self._exact.clear()
+            second = [b for _, b in todo] if seconds else None
+            bs, width = self.config.batch_size, self.hidden_size
+            got = pooled_by_length([a for a, _ in todo], second, bs, width, self._pool_fp32)
+            self._exact.update(zip(todo, got))
+        return np.stack([self._exact[k] for k in keys])
+
+    def _head(self, task: str, u: np.ndarray, targets: list[str] | None, pool) -> np.ndarray:
+        if task == "stance":
+            uniq = sorted(set(targets))
+            vecs = pool(uniq)
+            t = vecs[[uniq.index(x) for x in targets]]
+            u = np.concatenate([u, t, u * t], axis=-1)
+        w, b = self.heads[f"{task}.weight"], self.heads[f"{task}.bias"]
+        return _softmax(u @ w.T + b)
 
     def probs(
         self,
@@ -82,14 +126,19 @@ class FastClaimModel:
             return np.zeros((0, len(self.labels[task])))
         if task == "stance":  # a model that reads the target reads each claim's own
             contexts = with_targets(contexts, targets, self.config.context)
-        u = self.claim_vectors(texts, contexts)
-        if task == "stance":
-            uniq = sorted(set(targets))
-            vecs = self._pool(uniq)
-            t = vecs[[uniq.index(x) for x in targets]]
-            u = np.concatenate([u, t, u * t], axis=-1)
-        w, b = self.heads[f"{task}.weight"], self.heads[f"{task}.bias"]
-        return _softmax(u @ w.T + b)
+        p = self._head(task, self.claim_vectors(texts, contexts), targets, self._pool)
+        self.looked[1] += len(texts)
+        if self.second_look <= 0:
+            return p
+        top = np.sort(p, axis=-1)
+        near = np.flatnonzero(top[:, -1] - top[:, -2] < self.second_look)
+        if near.size:
+            self.looked[0] += near.size
+            ctx = [contexts[i] for i in near] if contexts else None
+            u = self._exact_vectors([texts[i] for i in near], ctx)
+            tg = [targets[i] for i in near] if targets is not None else None
+            p[near] = self._head(task, u, tg, self._pool_fp32)
+        return p
 
 
 class ClaimView(Classifier):
