@@ -19,7 +19,11 @@ def source_channel(sentence: str, nlp) -> tuple:
     [
         # the outlet first, the speaker in the clause it reports
         ("Reuters reported that NATO says the drills are a threat.", "NATO", "Reuters"),
-        ("Yonhap reported on Friday that the ministry denied the plan.", "the ministry", "Yonhap"),
+        (
+            "Yonhap reported on Friday that the ministry denied that it had sent troops.",
+            "the ministry",
+            "Yonhap",
+        ),
         (
             "As critics doubt the talks, Reuters reported that NATO says no arms were sent.",
             "NATO",
@@ -74,6 +78,16 @@ def test_speaker_is_the_source_and_outlet_the_channel(nlp, sentence, source, cha
         # what is cited is no one
         ("TASS reported that the border was closed, citing security concerns.", "TASS"),
         ("Citing the weather, Interfax reported that the parade was cancelled.", "Interfax"),
+        # what the outlet reports is a deed, not speech
+        ("Reuters reported that NATO called off the drills.", "Reuters"),
+        ("Reuters reported that the company dismissed 200 workers.", "Reuters"),
+        ("Reuters reported that Moscow welcomed the envoy at the airport.", "Reuters"),
+        # those who report are no outlet: their own account
+        ("Residents reported that soldiers told them to leave their homes.", "Residents"),
+        # the one who acts in the clause reported cites, not the outlet
+        ("Reuters reported that the minister resigned, citing his doctors.", "Reuters"),
+        # a cue of another clause before the outlet's
+        ("The minister says the truce holds; TASS reported that fighting had stopped.", "TASS"),
         # not an outlet verb: the one who says it is the source
         ("The minister said that Putin told him the drills were routine.", "The minister"),
     ],
@@ -92,3 +106,15 @@ def test_channel_of_a_quoted_speaker_in_a_paragraph(nlp):
     quoted = claims[1].attribution
     assert (quoted.source, quoted.channel.text) == ("Ivan Sokolov", "TASS")
     assert claims[2].attribution.source == "Ivan Sokolov"
+
+
+@pytest.mark.parametrize(
+    "lead, source",
+    [
+        ("TASS reported that Shoigu said the drills were routine.", "TASS"),
+        ("Citing two officials, Reuters reported that the convoy had turned back.", "Reuters"),
+    ],
+)
+def test_it_after_a_relayed_claim_is_the_outlet(nlp, lead, source):
+    claims = run(nlp, lead + " It said the drills would end on Friday.")
+    assert claims[1].attribution.attributed and claims[1].attribution.source == source

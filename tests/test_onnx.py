@@ -181,6 +181,31 @@ def test_frozen_encoder_head_without_torch_gives_the_torch_probabilities(
     )
 
 
+def test_full_caches_are_emptied_without_losing_an_answer(
+    head_dirs: dict[str, str], claims_run: Path, cache: Path, monkeypatch
+) -> None:
+    encoder = load_head(head_dirs["stance"], "cpu", "onnx").model.encoder
+    want = encoder.embed(SENTENCES)
+    monkeypatch.setattr(encoder, "CACHE_SIZE", 3)
+    encoder.embed(SENTENCES[:2])
+    np.testing.assert_allclose(encoder.embed(SENTENCES), want, atol=1e-6)  # 2 cached + 2 new
+    data = rows()
+    texts, contexts, targets = (
+        [r.text for r in data],
+        [r.context for r in data],
+        [r.target for r in data],
+    )
+    monkeypatch.setattr(fast_claims, "SECOND_LOOK", 1.01)
+    model = claim_heads(claims_run, "cpu", "onnx_int8")["framing"].model.claim_model
+    full = {t: model.probs(t, texts, contexts, targets) for t in LABELS}
+    monkeypatch.setattr(model, "EXACT_CACHE", 1)
+    model.probs("framing", texts[:2], contexts[:2], targets[:2])  # fills it past its size
+    for task in LABELS:
+        np.testing.assert_allclose(
+            model.probs(task, texts, contexts, targets), full[task], atol=1e-6
+        )
+
+
 @pytest.mark.parametrize("max_length", [8, 64])
 def test_tokenizers_cut_and_pad_as_the_transformers_tokenizer(
     tiny_model: str, tmp_path: Path, max_length: int

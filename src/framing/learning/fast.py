@@ -232,9 +232,10 @@ class FastEncoder:
     def embed(self, texts: list[str], pairs: list[str] | None = None) -> np.ndarray:
         keys = list(zip(texts, pairs)) if pairs is not None else [(t, None) for t in texts]
         todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
-        todo.sort(key=lambda k: len(k[0]) + len(k[1] or ""))  # less padding per batch
         if len(self._cache) + len(todo) > self.CACHE_SIZE:
-            self._cache.clear()
+            self._cache.clear()  # then every key is to do
+            todo = list(dict.fromkeys(keys))
+        todo.sort(key=lambda k: len(k[0]) + len(k[1] or ""))  # less padding per batch
         for i in range(0, len(todo), self.batch_size):
             batch = todo[i : i + self.batch_size]
             second = [p for _, p in batch] if pairs is not None else None

@@ -13,7 +13,7 @@ import numpy as np
 from framing.core.errors import InputError
 from framing.data.claims import context_text, with_targets
 from framing.learning.base import Classifier
-from framing.learning.fast import MODEL_FILES, _Runner, _softmax, mean_pool, session
+from framing.learning.fast import MODEL_FILES, _Runner, _softmax, mean_pool, model_session
 
 # int8 claim vectors move some labels near a tie; a claim whose two likeliest labels are closer
 # than this (in probability) under int8 is scored again in fp32 (a second look), which brings
@@ -52,6 +52,8 @@ def pooled_by_length(
 class FastClaimModel:
     """`ClaimModel.probs` (a saved one) from a bundle of its merged encoder; heads in numpy."""
 
+    EXACT_CACHE = 20_000  # fp32 vectors of a second look kept at most (then forgotten)
+
     def __init__(self, model_dir: Path, bundle: SimpleNamespace) -> None:
         from safetensors.numpy import load_file
 
@@ -73,7 +75,8 @@ class FastClaimModel:
 
     def _pool_fp32(self, texts: list[str], seconds: list[str] | None = None) -> np.ndarray:
         if self._fp32 is None:
-            fp32 = session(self.bundle.folder / MODEL_FILES["onnx"])
+            path = self.bundle.folder / MODEL_FILES["onnx"]
+            fp32 = model_session(path, path)
             bundle = SimpleNamespace(**{**vars(self.bundle), "session": fp32})
             self._fp32 = _Runner(bundle, self.config.max_length)
         return mean_pool(*self._fp32.run(self._fp32.encode(texts, seconds)))
@@ -92,14 +95,14 @@ class FastClaimModel:
         self._cache = (key, out)
         return out
 
-    def _exact_vectors(self, texts: list[str], contexts: list[dict] | None) -> np.ndarray:
-        """fp32 claim vectors (kept for the other task's second look at the same claims)."""
-        seconds = self._seconds(contexts)
+    def _exact_vectors(self, texts: list[str], seconds: list[str] | None) -> np.ndarray:
+        """fp32 claim vectors, each claim read with its `seconds` (its context, as in the int8
+        pass) or alone (None); kept for the other task's second look at the same claims."""
         keys = [(t, seconds[i] if seconds else None) for i, t in enumerate(texts)]
+        if len(self._exact) > self.EXACT_CACHE:
+            self._exact.clear()
         todo = [k for k in dict.fromkeys(keys) if k not in self._exact]
         if todo:
-            if len(self._exact) > 50_000:
-                self._exact.clear()
             second = [b for _, b in todo] if seconds else None
             bs, width = self.config.batch_size, self.hidden_size
             got = pooled_by_length([a for a, _ in todo], second, bs, width, self._pool_fp32)
@@ -134,8 +137,9 @@ class FastClaimModel:
         near = np.flatnonzero(top[:, -1] - top[:, -2] < self.second_look)
         if near.size:
             self.looked[0] += near.size
-            ctx = [contexts[i] for i in near] if contexts else None
-            u = self._exact_vectors([texts[i] for i in near], ctx)
+            seconds = self._seconds(contexts)  # decided on all the claims, as in the int8 pass
+            part = [seconds[i] for i in near] if seconds else None
+            u = self._exact_vectors([texts[i] for i in near], part)
             tg = [targets[i] for i in near] if targets is not None else None
             p[near] = self._head(task, u, tg, self._pool_fp32)
         return p

@@ -112,9 +112,12 @@ def _explicit(cue: Cue | None, doc: Doc, base: int, memory: Memory) -> Attributi
     if resolved is None:
         return Attribution()
     source, kind = resolved
+    channel = doc[cue.channel[0] : cue.channel[1]] if cue.channel else None
+    via = resolve_mention(channel, memory) if channel is not None else None
+    if via is not None:  # the outlet is cited too, before the speaker: "It said" is the outlet
+        memory.cite(channel, *via)
     memory.cite(mention, source, kind)
     cue_span = doc[cue.start : cue.end]
-    channel = doc[cue.channel[0] : cue.channel[1]] if cue.channel else None
     return Attribution(
         attributed=True,
         source=source,

@@ -13,6 +13,7 @@ from framing.pipeline.lexicon import (
     COLLECTIVE,
     CUE_VERBS,
     DOCUMENT_NOUNS,
+    MEDIA_NOUNS,
     NOT_SAID,
     OPEN_QUOTES,
     PARTICLE_VERBS,
@@ -238,8 +239,8 @@ def _relay(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
     head = doc[cue.start]
     if head.lower_ == "according":
         verb = None
-    elif head.lemma_.lower() in CHANNEL_VERBS:
-        verb = head
+    elif head.lemma_.lower() in CHANNEL_VERBS and (cue.trailing or _outlet(doc, cue.source)):
+        verb = head  # not "Residents reported that soldiers told them ...": their account
         cited = _cited(head, lo, hi)
         if cited is not None:
             return Cue(cue.start, cue.end, cited, cue.depth, cue.trailing, cue.source)
@@ -250,8 +251,20 @@ def _relay(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
         return cue
     channel = doc[cue.source[0] : cue.source[1]].text.lower()
 
-    def placed(c: Cue) -> bool:  # before the outlet's cue, or in the clause after its verb
-        return c.source[1] <= cue.start or (verb is not None and c.start >= cue.end)
+    def placed(c: Cue) -> bool:
+        """Before a cue that closes the sentence, or a cue of speech reporting a clause of its
+        own after the outlet's verb ("Reuters reported that NATO says ...", not "... that NATO
+        called off the drills")."""
+        if c.source[1] <= cue.start:
+            return verb is None or cue.trailing
+        t = doc[c.start]
+        return (
+            verb is not None
+            and c.start >= cue.end
+            and t.dep_ == "ccomp"
+            and t.lemma_.lower() not in CHANNEL_VERBS
+            and any(k.dep_ in ("ccomp", "parataxis") for k in t.children)
+        )
 
     inner = [
         c
@@ -276,7 +289,15 @@ def _relay(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
 def _cited(verb: Token, lo: int, hi: int) -> tuple[int, int] | None:
     """Whom an outlet's report cites ("citing two officials", before or after it, or after the
     clause it reports), when that is a source ("citing security concerns" is not)."""
-    clauses = [verb] + [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    # in the clause reported only when its subject cannot speak ("that a frigate had sailed,
+    # citing ..."; in "that the minister resigned, citing his doctors" the minister cites)
+    clauses = [verb] + [
+        c
+        for c in verb.children
+        if c.dep_ == "ccomp"
+        and c.i > verb.i
+        and not any(s.dep_ == "nsubj" and source_ok(s, lo, hi) for s in c.children)
+    ]
     for v in clauses:
         for c in v.children:
             if c.lemma_ != "cite" or c.dep_ not in ("advcl", "xcomp", "conj", "dep"):
@@ -285,6 +306,15 @@ def _cited(verb: Token, lo: int, hi: int) -> tuple[int, int] | None:
             if objs and (v is verb or c.i > v.i):
                 return np_range(objs[0], lo, hi)
     return None
+
+
+def _outlet(doc: Doc, source: tuple[int, int]) -> bool:
+    """Whether a source phrase names a news outlet or another body (an organisation's name, or
+    "media", "agency", "newspaper" ...), not a person or a group of people."""
+    span = doc[source[0] : source[1]]
+    if any(t.ent_type_ == "PERSON" for t in span):
+        return False
+    return head_lemma(span.root) in MEDIA_NOUNS or any(t.ent_type_ == "ORG" for t in span)
 
 
 def _outlet_of(verb: Token, lo: int, hi: int) -> tuple[int, int] | None:

@@ -57,6 +57,7 @@ class Memory:
     people: list[tuple[str, set[str]]] = field(default_factory=list)  # name, title words
     orgs: list[str] = field(default_factory=list)
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # head, source, type
+    plural: set[str] = field(default_factory=set)  # sources named in the plural (not "it")
     gender: dict[str, str] = field(default_factory=dict)  # name -> "he" | "she"
     nations: dict[str, set[str]] = field(default_factory=dict)  # name -> its country words
     # plural unnamed groups: head, modifiers, source
@@ -189,6 +190,8 @@ class Memory:
         if kind == "named_person":
             self.salient.append(source)
         self.sources.append((head_lemma(mention.root), source, kind))
+        if mention.root.tag_ in ("NNS", "NNPS"):
+            self.plural.add(source)
 
     def last_source(self, want) -> tuple[str, str] | None:
         for head, source, kind in reversed(self.sources):
@@ -289,8 +292,10 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
             if hit:
                 memory.gender[hit[0]] = g
             return hit or (text, "named_person")
-        if kind == "thing":
-            return memory.last_source(lambda h, k, s: k != "named_person")
+        if kind == "thing":  # not a group named in the plural ("two officials")
+            return memory.last_source(
+                lambda h, k, s: k != "named_person" and s not in memory.plural
+            )
         return memory.last_source(lambda h, k, s: k in ("unnamed", "named_organization"))
     if low in QUANTIFIERS and len(span) > 2:  # "one of the officials"
         of = [o for p in root.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
