@@ -43,6 +43,16 @@ def source_channel(sentence: str, nlp) -> tuple:
             "the Interfax agency",
         ),
         (
+            "Sokolov, as quoted by the Interfax agency, said the patrols would go on.",
+            "Sokolov",
+            "the Interfax agency",
+        ),
+        (
+            "Two officials, speaking on condition of anonymity and cited by the Post, said so.",
+            "Two officials",
+            "the Post",
+        ),
+        (
             "A Gulf source quoted by the daily Al-Watan said talks had stalled.",
             "A Gulf source",
             "the daily Al-Watan",

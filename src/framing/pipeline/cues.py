@@ -222,7 +222,7 @@ def _relayed(doc: Doc, cue: Cue, found: list[Cue], lo: int, hi: int) -> Cue:
     """The speaker's cue with the outlet that passed the words on as its channel."""
     out = _relay(doc, cue, found, lo, hi)
     if out.channel is None and out.source is not None:
-        by = _quoted_by(doc, out.source, lo, hi)  # "X, quoted by RIA Novosti, said"
+        by = _quoted_by(doc, out, lo, hi)  # "X, quoted by RIA Novosti, said"
         if by is not None:
             return Cue(out.start, out.end, out.source, out.depth, out.trailing, by)
     return out
@@ -326,13 +326,18 @@ def _outlet_of(verb: Token, lo: int, hi: int) -> tuple[int, int] | None:
     return np_range(who[0], lo, hi) if who else None
 
 
-def _quoted_by(doc: Doc, source: tuple[int, int], lo: int, hi: int) -> tuple[int, int] | None:
-    """The outlet in "X, quoted by TASS, said" (a participle on the speaker's phrase)."""
-    heads = [t for t in doc[source[0] : source[1]] if not source[0] <= t.head.i < source[1]]
+def _quoted_by(doc: Doc, cue: Cue, lo: int, hi: int) -> tuple[int, int] | None:
+    """The outlet in "X, quoted by TASS, said", "X, as quoted by TASS, said" (a participle on
+    the speaker's phrase) or "X, speaking ... and cited by TASS, said" (on the cue's verb)."""
+    a, b = cue.source
+    heads = [t for t in doc[a:b] if not a <= t.head.i < b] + [doc[cue.start]]
     for h in heads:
         for c in h.children:
-            if c.dep_ == "acl" and c.lemma_ in _QUOTING:
-                return _outlet_of(c, lo, hi)
+            if c.dep_ not in ("acl", "advcl"):
+                continue
+            for v in [c, *(k for k in c.children if k.dep_ == "conj")]:
+                if v.lemma_ in _QUOTING and any(k.dep_ == "agent" for k in v.children):
+                    return _outlet_of(v, lo, hi)
     return None
 
 
