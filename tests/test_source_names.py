@@ -715,3 +715,35 @@ def test_no_last_name_is_joined_in_a_title_case_headline(nlp):
 
     doc = nlp("Biden Aide Says Talks Have Stalled")
     assert [clean_name(e) for e in doc.ents if e.label_ == "PERSON"] == ["Biden"]
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        ("Russian Minister of Transport Ivan Morozov said the ban was wrong.", "Ivan Morozov"),
+        (
+            "Deputy Minister of Defence Pavel Antonov said the drills were routine.",
+            "Pavel Antonov",
+        ),
+        (
+            "The Minister of Defence of Ukraine Oleh Marchuk said the army was ready.",
+            "Oleh Marchuk",
+        ),
+        ("Chief of General Staff Viktor Gerasko said the drills were routine.", "Viktor Gerasko"),
+        # an office with no name after it stays as written
+        (
+            "The Minister of Defence of Russia said the army was ready.",
+            "The Minister of Defence of Russia",
+        ),
+    ],
+)
+def test_the_holder_named_after_an_office_and_its_department(nlp, text, source):
+    (claim,) = run(nlp, text)
+    assert claim.attribution.source == source
+
+
+def test_a_pronoun_after_an_office_holder_is_the_holder(nlp):
+    text = (
+        "Minister of Transport Ivan Morozov said Moscow would retaliate. Later, he said so again."
+    )
+    assert [c.attribution.source for c in run(nlp, text)] == ["Ivan Morozov"] * 2

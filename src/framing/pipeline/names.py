@@ -21,6 +21,7 @@ from framing.pipeline.lexicon import (
     head_lemma,
 )
 from framing.pipeline.phrases import without_clauses
+from framing.pipeline.roles import office_holder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -292,6 +293,9 @@ def person_in(span: TokenSpan) -> str | None:
     ]
     if people and span.root.lower_ not in KNOWN_ORGS:
         return clean_name(people[-1]) or people[-1].text
+    holder = office_holder(span)  # "Minister of Transport Maxim Sokolov", NER missing it
+    if holder:
+        return holder
     for child in span.root.children:
         if child.dep_ == "appos" and child.i >= span.end and child.ent_type_ == "PERSON":
             ent = next(e for e in span.doc.ents if e.start <= child.i < e.end)

@@ -4,7 +4,7 @@ officer" for "Captain First Rank X", "the expert" for "X, an Africa specialist")
 
 from __future__ import annotations
 
-from framing.pipeline.lexicon import PERSON_NOUNS, PERSON_ROLES, SPOKES_NOUNS
+from framing.pipeline.lexicon import ORG_NOUNS, PERSON_NOUNS, PERSON_ROLES, SPOKES_NOUNS
 
 
 def rank_before(doc, start: int, lo: int = 0) -> list:
@@ -86,3 +86,51 @@ def title_words(ent) -> set[str]:
 def nation_words(ent) -> set[str]:
     """Stems of the country words in a person's role ("Russian President", "Russia's")."""
     return {stem(t.text) for t in title_tokens(ent) if t.ent_type_ in ("NORP", "GPE")}
+
+
+# Offices written before "of" / "for" and a department, then the holder's name.
+_OFFICE_HEADS = frozenset("minister secretary commissioner director head chief chairman".split())
+# Words of a department's name ("Minister of Foreign Affairs"), lower case.
+_DEPARTMENTS = frozenset(
+    """defence defense transport foreign affairs internal interior home finance economy economic
+    development trade industry energy health justice education science culture agriculture
+    emergencies emergency situations security state national public information communications
+    infrastructure environment ecology natural resources labour labor social policy youth sport
+    sports tourism regional construction housing digital veterans war armed forces civil
+    strategic european integration relations international cooperation customs tax taxes
+    revenue budget fuel treasury commerce intelligence board staff general joint chiefs committee
+    council and of the for""".split()
+)
+
+
+def office_holder(span) -> str | None:
+    """The name after an office and its department that NER missed or took for part of an
+    organisation: "Minister of Transport Maxim Sokolov" -> "Maxim Sokolov"."""
+    toks = list(span)
+    at = next(
+        (
+            k
+            for k, t in enumerate(toks[:-2])
+            if t.lower_ in _OFFICE_HEADS and toks[k + 1].lower_ in ("of", "for")
+        ),
+        None,
+    )
+    if at is None:
+        return None
+    rest = toks[at + 2 :]
+    k = 0
+    # the department, and a place after its "of" ("Minister of Defence of Ukraine X")
+    while k < len(rest) and (
+        rest[k].lower_ in _DEPARTMENTS or k > 0 and rest[k - 1].lower_ == "of" and k > 1
+    ):
+        k += 1
+    name = rest[k:]
+    # a department ends with a word of its own: "of the Monetary Fund" is a body, no name
+    if k == 0 or not 1 <= len(name) <= 3 or rest[k - 1].lower_ in ("the", "of", "and", "for"):
+        return None
+    if not all(
+        t.text[:1].isupper() and t.is_alpha and t.lower_ not in _DEPARTMENTS | ORG_NOUNS
+        for t in name
+    ):
+        return None
+    return span.doc[name[0].i : name[-1].i + 1].text
