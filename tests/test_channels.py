@@ -128,3 +128,18 @@ def test_channel_of_a_quoted_speaker_in_a_paragraph(nlp):
 def test_it_after_a_relayed_claim_is_the_outlet(nlp, lead, source):
     claims = run(nlp, lead + " It said the drills would end on Friday.")
     assert claims[1].attribution.attributed and claims[1].attribution.source == source
+
+
+@pytest.mark.parametrize(
+    "lead, source",
+    [
+        (
+            "The Armed Forces of the Philippines said the drill was over.",
+            "the Armed Forces of the Philippines",
+        ),
+        ("The United States said the talks went well.", "The United States"),
+    ],
+)
+def test_it_may_stand_for_a_name_in_the_plural(nlp, lead, source):
+    claims = run(nlp, lead + " It said more drills would follow.")
+    assert claims[1].attribution.source.lower() == source.lower()

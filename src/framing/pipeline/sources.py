@@ -190,7 +190,7 @@ class Memory:
         if kind == "named_person":
             self.salient.append(source)
         self.sources.append((head_lemma(mention.root), source, kind))
-        if mention.root.tag_ in ("NNS", "NNPS"):
+        if mention.root.tag_ == "NNS" and kind != "named_organization":  # not "Armed Forces"
             self.plural.add(source)
 
     def last_source(self, want) -> tuple[str, str] | None:
