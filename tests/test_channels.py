@@ -57,6 +57,16 @@ def source_channel(sentence: str, nlp) -> tuple:
             "A Gulf source",
             "the daily Al-Watan",
         ),
+        (
+            "The ministry said in a statement carried by Xinhua that the drill was routine.",
+            "The ministry",
+            "Xinhua",
+        ),
+        (
+            "Putin said in an interview aired by the state broadcaster that talks would go on.",
+            "Putin",
+            "the state broadcaster",
+        ),
         # the outlet citing, before or after what it reports
         (
             "Citing two officials, Reuters reported that the convoy had turned back.",
@@ -98,6 +108,11 @@ def test_speaker_is_the_source_and_outlet_the_channel(nlp, sentence, source, cha
         ("Reuters reported that the minister resigned, citing his doctors.", "Reuters"),
         # a cue of another clause before the outlet's
         ("The minister says the truce holds; TASS reported that fighting had stopped.", "TASS"),
+        # the words' own author publishing them: no channel
+        (
+            "The ministry said in a statement issued by its press office that it was over.",
+            "The ministry",
+        ),
         # not an outlet verb: the one who says it is the source
         ("The minister said that Putin told him the drills were routine.", "The minister"),
     ],

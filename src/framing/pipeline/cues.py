@@ -326,11 +326,17 @@ def _outlet_of(verb: Token, lo: int, hi: int) -> tuple[int, int] | None:
     return np_range(who[0], lo, hi) if who else None
 
 
+# Verbs of an outlet running someone's words: "in a statement carried by Xinhua"
+_CARRYING = {"carry", "air", "broadcast", "publish", "run", "print"}
+
+
 def _quoted_by(doc: Doc, cue: Cue, lo: int, hi: int) -> tuple[int, int] | None:
     """The outlet in "X, quoted by TASS, said", "X, as quoted by TASS, said" (a participle on
-    the speaker's phrase) or "X, speaking ... and cited by TASS, said" (on the cue's verb)."""
+    the speaker's phrase), "X, speaking ... and cited by TASS, said" (on the cue's verb) or "X
+    said in a statement carried by Xinhua" (on what the words were said in)."""
     a, b = cue.source
-    heads = [t for t in doc[a:b] if not a <= t.head.i < b] + [doc[cue.start]]
+    verb = doc[cue.start]
+    heads = [t for t in doc[a:b] if not a <= t.head.i < b] + [verb]
     for h in heads:
         for c in h.children:
             if c.dep_ not in ("acl", "advcl"):
@@ -338,6 +344,15 @@ def _quoted_by(doc: Doc, cue: Cue, lo: int, hi: int) -> tuple[int, int] | None:
             for v in [c, *(k for k in c.children if k.dep_ == "conj")]:
                 if v.lemma_ in _QUOTING and any(k.dep_ == "agent" for k in v.children):
                     return _outlet_of(v, lo, hi)
+    said_in = [
+        o for p in verb.children if p.lower_ == "in" for o in p.children if o.dep_ == "pobj"
+    ]
+    for o in said_in:
+        for v in o.children:
+            if v.dep_ == "acl" and v.lemma_ in _CARRYING:
+                by = _outlet_of(v, lo, hi)
+                if by is not None and _outlet(doc, by):
+                    return by
     return None
 
 
