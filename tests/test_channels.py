@@ -108,7 +108,12 @@ def test_speaker_is_the_source_and_outlet_the_channel(nlp, sentence, source, cha
         ("Reuters reported that the minister resigned, citing his doctors.", "Reuters"),
         # a cue of another clause before the outlet's
         ("The minister says the truce holds; TASS reported that fighting had stopped.", "TASS"),
-        # the words' own author publishing them: no channel
+        # the words' own author or body publishing them: no channel
+        (
+            "The ministry said in a statement published by its press service that it was over.",
+            "The ministry",
+        ),
+        ("Putin said in a statement published by the Kremlin that it was over.", "Putin"),
         (
             "The ministry said in a statement issued by its press office that it was over.",
             "The ministry",
@@ -158,3 +163,11 @@ def test_it_after_a_relayed_claim_is_the_outlet(nlp, lead, source):
 def test_it_may_stand_for_a_name_in_the_plural(nlp, lead, source):
     claims = run(nlp, lead + " It said more drills would follow.")
     assert claims[1].attribution.source.lower() == source.lower()
+
+
+def test_it_is_not_a_people_named_in_the_plural(nlp):
+    text = (
+        "The ministry said the drills were over. Americans said the drills were a threat. "
+        "It added that more would follow."
+    )
+    assert run(nlp, text)[2].attribution.source == "The ministry"

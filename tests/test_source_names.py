@@ -730,6 +730,11 @@ def test_no_last_name_is_joined_in_a_title_case_headline(nlp):
             "Oleh Marchuk",
         ),
         ("Chief of General Staff Viktor Gerasko said the drills were routine.", "Viktor Gerasko"),
+        # an office someone else speaks for: the one who speaks is the source
+        (
+            "A spokesman for Minister of Defence Pavel Antonov said the drills were routine.",
+            "A spokesman for Minister of Defence Pavel Antonov",
+        ),
         # an office with no name after it stays as written
         (
             "The Minister of Defence of Russia said the army was ready.",

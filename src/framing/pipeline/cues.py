@@ -16,6 +16,7 @@ from framing.pipeline.lexicon import (
     MEDIA_NOUNS,
     NOT_SAID,
     OPEN_QUOTES,
+    ORG_NOUNS,
     PARTICLE_VERBS,
     VOICED,
     WEAK_VERBS,
@@ -351,9 +352,28 @@ def _quoted_by(doc: Doc, cue: Cue, lo: int, hi: int) -> tuple[int, int] | None:
         for v in o.children:
             if v.dep_ == "acl" and v.lemma_ in _CARRYING:
                 by = _outlet_of(v, lo, hi)
-                if by is not None and _outlet(doc, by):
+                if by is not None and _news_outlet(doc, by, cue.source):
                     return by
     return None
+
+
+# Head nouns of a news outlet proper (not "its website", "the press service")
+_NEWS_NOUNS = {"agency", "newspaper", "daily", "weekly", "broadcaster", "television", "tv"}
+_NEWS_NOUNS |= {"radio", "channel", "magazine", "network", "wire", "tabloid", "outlet", "media"}
+
+
+def _news_outlet(doc: Doc, by: tuple[int, int], speaker: tuple[int, int]) -> bool:
+    """Whether the one who published the speaker's words is a news outlet and not the speaker's
+    own body or service ("its press service", "the Kremlin website", "Gazprom Media")."""
+    span, own = doc[by[0] : by[1]], {t.lower_ for t in doc[speaker[0] : speaker[1]]}
+    if any(t.dep_ == "poss" for t in span) or {t.lower_ for t in span if t.is_alpha} & own - {
+        "the"
+    }:
+        return False
+    head = head_lemma(span.root)
+    named = span.root.ent_type_ == "ORG" and span.root.pos_ == "PROPN"
+    bodies = ORG_NOUNS | {"pentagon", "kremlin", "nato", "website", "site", "office", "service"}
+    return head in _NEWS_NOUNS | {"medium"} or named and head not in bodies
 
 
 def _under(doc: Doc, cue: Cue, verb: Token) -> bool:

@@ -115,7 +115,8 @@ def office_holder(span) -> str | None:
         ),
         None,
     )
-    if at is None:
+    # not an office someone else speaks for: "A spokesman for Minister of Defence X"
+    if at is None or any(t.pos_ == "ADP" for t in toks[:at]):
         return None
     rest = toks[at + 2 :]
     k = 0

@@ -190,7 +190,12 @@ class Memory:
         if kind == "named_person":
             self.salient.append(source)
         self.sources.append((head_lemma(mention.root), source, kind))
-        if mention.root.tag_ == "NNS" and kind != "named_organization":  # not "Armed Forces"
+        root = mention.root  # a plural, but not the name of a body ("the Armed Forces of X")
+        if (
+            root.tag_ == "NNS"
+            or root.tag_ == "NNPS"
+            and root.ent_type_ not in ("ORG", "GPE", "FAC")
+        ):
             self.plural.add(source)
 
     def last_source(self, want) -> tuple[str, str] | None:
