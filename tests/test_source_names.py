@@ -735,6 +735,7 @@ def test_no_last_name_is_joined_in_a_title_case_headline(nlp):
             "A spokesman for Minister of Defence Pavel Antonov said the drills were routine.",
             "A spokesman for Minister of Defence Pavel Antonov",
         ),
+        ("Minister of Transport Jean-Marc Lefort said the ban was wrong.", "Jean-Marc Lefort"),
         # an office with no name after it stays as written
         (
             "The Minister of Defence of Russia said the army was ready.",
@@ -752,3 +753,10 @@ def test_a_pronoun_after_an_office_holder_is_the_holder(nlp):
         "Minister of Transport Ivan Morozov said Moscow would retaliate. Later, he said so again."
     )
     assert [c.attribution.source for c in run(nlp, text)] == ["Ivan Morozov"] * 2
+
+
+def test_a_date_after_an_office_is_no_holder(nlp):
+    from framing.pipeline.roles import office_holder
+
+    doc = nlp("Minister of Defence Monday said the army was ready.")
+    assert office_holder(doc[0:4]) is None

@@ -125,13 +125,20 @@ def office_holder(span) -> str | None:
         rest[k].lower_ in _DEPARTMENTS or k > 0 and rest[k - 1].lower_ == "of" and k > 1
     ):
         k += 1
-    name = rest[k:]
+    name = [t for t in rest[k:] if t.text != "-"]  # "Jean-Pierre": one name with its hyphen
     # a department ends with a word of its own: "of the Monetary Fund" is a body, no name
     if k == 0 or not 1 <= len(name) <= 3 or rest[k - 1].lower_ in ("the", "of", "and", "for"):
         return None
     if not all(
-        t.text[:1].isupper() and t.is_alpha and t.lower_ not in _DEPARTMENTS | ORG_NOUNS
+        t.text[:1].isupper()
+        and t.is_alpha
+        and t.lower_ not in _DEPARTMENTS | ORG_NOUNS
+        and t.ent_type_ not in _NOT_NAMES
         for t in name
     ):
         return None
-    return span.doc[name[0].i : name[-1].i + 1].text
+    return span.doc[rest[k].i : name[-1].i + 1].text
+
+
+# What NER knows a capitalised word after an office to be when it is not the holder's name
+_NOT_NAMES = frozenset({"DATE", "TIME", "GPE", "NORP", "CARDINAL", "ORDINAL", "MONEY"})
