@@ -17,7 +17,8 @@ from framing.learning.fast import MODEL_FILES, _Runner, _softmax, mean_pool, mod
 
 # int8 claim vectors move some labels near a tie; a claim whose two likeliest labels are closer
 # than this (in probability) under int8 is scored again in fp32 (a second look), which brings
-# the labels to those of fp32 at the cost of re-encoding those claims (benchmarks/backends.py)
+# the labels to those of fp32 at the cost of re-encoding those claims. Chosen on the corpus dev
+# claims; scripts/benchmark.py records the share of claims looked at again.
 SECOND_LOOK = 0.5
 
 
@@ -68,7 +69,7 @@ class FastClaimModel:
         self.second_look = SECOND_LOOK if getattr(bundle, "backend", "") == "onnx_int8" else 0.0
         self._fp32: _Runner | None = None  # its session, opened on first use
         self._exact: dict[tuple[str, str | None], np.ndarray] = {}  # fp32 vectors so far
-        self.looked = [0, 0]  # claims looked at again, claims scored
+        self.looked = [0, 0]  # scorings looked at again, scorings (claims x tasks)
 
     def _pool(self, texts: list[str], seconds: list[str] | None = None) -> np.ndarray:
         return mean_pool(*self.runner.run(self.runner.encode(texts, seconds)))

@@ -14,6 +14,7 @@ from framing.pipeline.lexicon import (
     CUE_VERBS,
     DOCUMENT_NOUNS,
     MEDIA_NOUNS,
+    NEWS_NOUNS,
     NOT_SAID,
     OPEN_QUOTES,
     ORG_NOUNS,
@@ -357,23 +358,20 @@ def _quoted_by(doc: Doc, cue: Cue, lo: int, hi: int) -> tuple[int, int] | None:
     return None
 
 
-# Head nouns of a news outlet proper (not "its website", "the press service")
-_NEWS_NOUNS = {"agency", "newspaper", "daily", "weekly", "broadcaster", "television", "tv"}
-_NEWS_NOUNS |= {"radio", "channel", "magazine", "network", "wire", "tabloid", "outlet", "media"}
+# Heads of a named body that publishes its own words, not others' ("the Kremlin website")
+_NOT_OUTLETS = ORG_NOUNS | {"pentagon", "kremlin", "nato", "website", "site", "office", "service"}
 
 
 def _news_outlet(doc: Doc, by: tuple[int, int], speaker: tuple[int, int]) -> bool:
     """Whether the one who published the speaker's words is a news outlet and not the speaker's
     own body or service ("its press service", "the Kremlin website", "Gazprom Media")."""
-    span, own = doc[by[0] : by[1]], {t.lower_ for t in doc[speaker[0] : speaker[1]]}
-    if any(t.dep_ == "poss" for t in span) or {t.lower_ for t in span if t.is_alpha} & own - {
-        "the"
-    }:
+    span = doc[by[0] : by[1]]
+    own = {t.lower_ for t in doc[speaker[0] : speaker[1]]} - {"the"}
+    if any(t.dep_ == "poss" for t in span) or {t.lower_ for t in span if t.is_alpha} & own:
         return False
     head = head_lemma(span.root)
     named = span.root.ent_type_ == "ORG" and span.root.pos_ == "PROPN"
-    bodies = ORG_NOUNS | {"pentagon", "kremlin", "nato", "website", "site", "office", "service"}
-    return head in _NEWS_NOUNS | {"medium"} or named and head not in bodies
+    return head in NEWS_NOUNS or named and head not in _NOT_OUTLETS
 
 
 def _under(doc: Doc, cue: Cue, verb: Token) -> bool:

@@ -41,10 +41,13 @@ QUANTIFIERS = _w("one some many most several two three few all both none each")
 NEGATORS = _w("no neither none nobody noone no-one nothing")
 # Verbs by which an outlet passes on what someone else said ("..., TASS reported").
 CHANNEL_VERBS = _w("report")
-# Head nouns of a news outlet, which passes on what others say ("Local media reported that ...").
-MEDIA_NOUNS = _w("""media medium agency newspaper paper daily weekly outlet broadcaster
-    television tv radio press network channel magazine journal wire tabloid website site portal
-    news times post station service""")
+# Head nouns of a news outlet proper, which runs what others say ("carried by the agency").
+NEWS_NOUNS = _w("""media medium agency newspaper daily weekly outlet broadcaster television tv
+    radio channel magazine network wire tabloid""")
+# ... and of anything that may pass on what others say ("Local media reported that ...").
+MEDIA_NOUNS = NEWS_NOUNS | _w(
+    "paper press journal website site portal news times post station service"
+)
 
 # Head nouns, lower-case lemmas. A document speaks through its text.
 DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document treaty assessment

@@ -122,7 +122,7 @@ def office_holder(span) -> str | None:
     k = 0
     # the department, and a place after its "of" ("Minister of Defence of Ukraine X")
     while k < len(rest) and (
-        rest[k].lower_ in _DEPARTMENTS or k > 0 and rest[k - 1].lower_ == "of" and k > 1
+        rest[k].lower_ in _DEPARTMENTS or k > 1 and rest[k - 1].lower_ == "of"
     ):
         k += 1
     name = [t for t in rest[k:] if t.text != "-"]  # "Jean-Pierre": one name with its hyphen
