@@ -196,6 +196,8 @@ def _colon_intro(doc: Doc, colon: int, lo: int, hi: int) -> tuple[Token, Token] 
     # "X's son was blunt:")
     said = head_lemma(subj[0]) in _WORDS_SAID
     owner = [c for c in subj[0].children if c.dep_ == "poss" and c.pos_ == "PROPN" and said]
+    if said and not owner:
+        return None  # "The message was clear:": words said, and no one who said them
     who = owner[0] if owner else subj[0]
     return (verb, who) if source_ok(speaker_of(who, lo, hi), lo, hi) else None
 

@@ -54,6 +54,11 @@ DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document 
     analysis figure figures estimate estimates editorial commentary doctrine declaration paper
     study survey data text memo letter resolution transcript bulletin release notice website
     post article summary strategy review plan agreement leaflet brief briefing white-paper""")
+# ... and records of a particular kind: "the survey" or "the video" is one of its own kind, never
+# an earlier statement (as "the document" may be)
+DOCUMENT_KINDS = _w("""memorandum decree roadmap draft reply message appeal bill law measure poll
+    survey video footage image photo photograph""")
+DOCUMENT_NOUNS |= DOCUMENT_KINDS
 # Vague or anonymous sources.
 UNNAMED_NOUNS = _w("""expert analyst observer critic official diplomat source media commentator
     lawmaker planner officer adviser advisor other insider scholar researcher academic people

@@ -82,19 +82,24 @@ def _speaker_pronoun(span) -> bool:
 
 
 def _noun_phrase(span):
-    """The mention in a tagged source span that ran on into its clause ("The Admiral, who
+    """The mention in a tagged source span that ran on into its clause, or that is the relative
+    pronoun of one ("The Admiral, who
     headed the Fleet, also revealed" -> "The Admiral"): the subject of the span's verb, up to
     the first comma after its head; for the agent of a participle that qualifies a noun
     ("The mission report, obtained by Reuters, gave ..." tagged "by Reuters") that noun's
     phrase; else the span as it is."""
     first, doc = span[0], span.doc
+    if len(span) == 1 and first.lower_ in ("who", "which", "that") and first.head.dep_ == "relcl":
+        noun = first.head.head  # "..., Vitaly Kolesnik, who said": the one the clause is about
+        if noun.pos_ in ("NOUN", "PROPN"):
+            return doc[noun.left_edge.i : noun.i + 1]
     if first.dep_ == "agent" and first.head.dep_ == "acl" and first.head.head.i < first.i:
         noun, cut = first.head.head, first.head.i
         while cut > noun.i + 1 and doc[cut - 1].is_punct:
             cut -= 1
         return doc[noun.left_edge.i : cut]
     if span.root.pos_ not in ("VERB", "AUX"):
-        return span
+        return _whole_noun(span)
     subj = [
         t
         for t in span.root.children
@@ -106,6 +111,20 @@ def _noun_phrase(span):
     end = head.right_edge.i + 1
     comma = next((t.i for t in doc[head.i : end] if t.text == ","), end)
     return doc[head.left_edge.i : comma]
+
+
+def _whole_noun(span):
+    """A tag on the words before a noun only ("The" of "The patrols", "Some" of "Some
+    analysts") widened to the noun: a tag that holds a noun is left as it is."""
+    root, doc = span.root, span.doc
+    if any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in span):
+        return span
+    noun = root.head
+    if root.dep_ not in ("det", "amod", "nummod") or noun.pos_ not in ("NOUN", "PROPN"):
+        return span
+    if not span.end <= noun.i <= span.end + 3 or any(t.is_punct for t in doc[span.end : noun.i]):
+        return span
+    return doc[span.start : noun.i + 1]
 
 
 _EDGE = " \t\n,;:-–—"

@@ -307,10 +307,10 @@ def person_in(span: TokenSpan) -> str | None:
     appos = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
     if (
         appos
-        and head_lemma(appos[0]) in PERSON_NOUNS
+        and head_lemma(appos[0]) in PERSON_NOUNS | PERSON_ROLES
         and all(w[:1].isupper() for w in span.text.split())
     ):
-        return clean_name(span)  # "Carolina Vasconcelos, a professor of ..."
+        return clean_name(span)  # "Carolina Vasconcelos, a professor of ...", "..., a secretary"
     if root.pos_ == "PROPN" and root.i == span.end - 1 and root.text[:1].isupper():
         doc, i = span.doc, root.i
         while i > span.start and (

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from framing.pipeline.lexicon import (
+    DOCUMENT_KINDS,
     DOCUMENT_NOUNS,
     KNOWN_ORGS,
     ORG_LABELS,
@@ -234,6 +235,13 @@ def _subject(token) -> bool:
     return token.dep_ in subj or token.dep_ == "appos" and token.head.dep_ in subj
 
 
+def _who(root) -> bool:
+    """Whether a relative clause on the noun begins with "who" (a person, not a body)."""
+    return any(
+        c.dep_ == "relcl" and c.left_edge.lower_ in ("who", "whom", "whose") for c in root.children
+    )
+
+
 def source_type(span: TokenSpan) -> str:
     """The source type of a mention (a spaCy Span over the source NP).
 
@@ -273,6 +281,8 @@ def source_type(span: TokenSpan) -> str:
         return "unnamed"
     if root.ent_type_ in ORG_LABELS or lemma in ORG_NOUNS or labels & set(ORG_LABELS):
         return "named_organization"
+    if root.pos_ == "PROPN" and _who(root):
+        return "named_person"  # "Oleg, who declined to give his surname, said"
     if root.pos_ == "PROPN":
         return "named_organization"
     return "unnamed"
@@ -330,7 +340,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     propn = any(t.pos_ == "PROPN" for t in span)
     if first in ("the", "this", "that") and not propn and not span.ents:
         hit = memory.last_source(lambda h, k, s: h == lemma)
-        if hit is None and lemma in DOCUMENT_NOUNS:
+        if hit is None and lemma in DOCUMENT_NOUNS - DOCUMENT_KINDS:
             hit = memory.last_source(lambda h, k, s: k == "document")
         if hit:
             return hit
