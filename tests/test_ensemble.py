@@ -156,32 +156,54 @@ def test_a_deed_the_tagger_took_for_a_cue_is_no_attribution() -> None:
     assert got == [Attribution(), said, said]
 
 
-def test_plain_speech_found_by_the_rules_stands_against_a_low_decision() -> None:
+def _rules_view(text: str, source: str, cue: str) -> tuple[Claim, Attribution]:
+    body = text.split("\n\n")[1]
+    at, said = text.index(source), text.index(cue)
+    att = Attribution(
+        True, False, source, Span(at, at + len(source), source), "named_person",
+        Span(said, said + len(cue), cue),
+    )  # fmt: skip
+    return Claim("c0", text.index(body), len(text), body), att
+
+
+@pytest.mark.parametrize(
+    "body, source, cue, kept",
+    [
+        ("Li Na said at her morning press conference on Monday that drills go on.", "Li Na",
+         "said", True),
+        ("The talks failed, Li Na told reporters at the border crossing.", "Li Na", "told", True),
+        ('"The drills go on," Li Na said at the end of a long meeting in the capital.', "Li Na",
+         "said", True),
+        ("Li Na said so.", "Li Na", "said", False),  # nothing said but "so"
+        # the verb of speech does not carry the claim
+        ("Had the general told the truth in March, the disaster might have been avoided.",
+         "the general", "told", False),
+        ("Whatever the president says in public, the troops will stay for another year.",
+         "the president", "says", False),
+        ("The president, told of the attack while in Paris, flew home on Sunday morning.",
+         "The president", "told", False),
+        ("Time will tell whether the new sanctions have any effect on the economy.", "Time",
+         "tell", False),
+        ("Satellite images tell a different story, with new trenches along the front.",
+         "Satellite images", "tell", False),
+        ("which officials said was worth about $2 billion, was signed on Monday.", "officials",
+         "said", False),
+    ],
+)  # fmt: skip
+def test_plain_speech_is_kept_only_where_it_carries_the_claim(nlp, body, source, cue, kept):
     # "X said at a forum that ..." is attributed in the project's scheme even where its
     # Content is under half the claim (the reading the decision learned from PolNeAR)
-    text = "Drills\n\nLi Na said at her morning press conference on Monday that drills go on."
-    short = "Drills\n\nLi Na said so."
-    told = "Drills\n\nThe talks failed, Li Na told reporters at the border crossing."
+    from framing.pipeline.speech import carries_claim, plain_speech
 
-    def one(t: str, cue: str, p: float) -> Attribution:
-        body = t.split("\n\n")[1]
-        claim = Claim("c0", t.index(body), len(t), body)
-        li = Attribution(
-            True,
-            False,
-            "Li Na",
-            Span(t.index("Li Na"), t.index("Li Na") + 5, "Li Na"),
-            "named_person",
-            Span(t.index(cue), t.index(cue) + len(cue), cue),
-        )
-        views = Views([li], [Attribution()], [li], [TaggedClaim()])
-        return decide([claim], views, np.array([p]), threshold=0.5)[0]
+    claim, att = _rules_view("Drills\n\n" + body, source, cue)
+    assert (plain_speech(claim, att) and carries_claim(claim, att, nlp)) is kept
 
-    assert one(text, "said", 0.3).source == "Li Na"
-    assert one(told, "told", 0.3).source == "Li Na"
-    assert one(short, "said", 0.3) == Attribution()  # nothing said but "so": the decision's
-    assert one(text.replace("said", "smiled"), "smiled", 0.3) == Attribution()  # no speech
-    assert one(text, "said", 0.9).source == "Li Na"
+
+def test_decide_keeps_plain_speech_at_a_low_decision() -> None:
+    claim, att = _rules_view("Drills\n\nLi Na said on Monday that drills go on.", "Li Na", "said")
+    views = Views([att], [Attribution()], [att], [TaggedClaim()])
+    assert decide([claim], views, np.array([0.3]), 0.5, speech={0}) == [att]
+    assert decide([claim], views, np.array([0.3]), 0.5) == [Attribution()]
 
 
 def test_choose_keeps_the_corpus_floor_then_the_best_real_dev() -> None:

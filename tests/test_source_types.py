@@ -52,12 +52,12 @@ def test_records_of_a_kind_are_documents(nlp, text, source):
 def test_a_record_of_a_kind_is_not_an_earlier_statement(nlp):
     text = (
         "A joint statement said that the drills were over. "
-        "The survey found that most residents backed the plan."
+        "The poll found that most residents backed the plan."
     )
     claims = run(nlp, text)
-    assert claims[1].attribution.source == "The survey"
+    assert claims[1].attribution.source == "The poll"
     # a general word for a text still stands for the statement before it
-    again = run(nlp, text.replace("The survey found", "The document said"))
+    again = run(nlp, text.replace("The poll found", "The document said"))
     assert again[1].attribution.source == "A joint statement"
 
 
@@ -72,3 +72,33 @@ def test_a_tagged_relative_pronoun_is_the_noun_it_stands_for(nlp):
     assert _noun_phrase(doc[k : k + 1]).text == "The report"
     doc = nlp("Who said the base would close?")
     assert _noun_phrase(doc[0:1]).text == "Who"  # a question's "who" stands for nobody
+
+
+@pytest.mark.parametrize(
+    "text, noun",
+    [
+        (
+            "It was condemned by a friend of the president, who said it must be punished.",
+            "a friend of the president",
+        ),
+        ("The talks were led by Lavrov, the foreign minister, who said they went well.", "Lavrov"),
+    ],
+)
+def test_a_relative_pronoun_stands_for_the_speaker_not_a_noun_inside(nlp, text, noun):
+    from framing.pipeline.merge import _noun_phrase
+
+    doc = nlp(text)
+    k = next(t.i for t in doc if t.lower_ == "who")
+    assert _noun_phrase(doc[k : k + 1]).text == noun
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gazprom, the market leader in European gas supplies, said deliveries would resume.",
+        "Russia, the current chair of the UN Security Council, said the meeting was on Friday.",
+        "Norway, chair of the Arctic Council, said the body would not meet until the spring.",
+    ],
+)
+def test_a_body_with_an_office_after_it_stays_a_body(nlp, text):
+    assert who(run(nlp, text)[0])[2] == "named_organization"

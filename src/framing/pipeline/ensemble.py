@@ -22,6 +22,7 @@ from framing.pipeline.article import Attribution, Claim
 from framing.pipeline.attribution import attribute
 from framing.pipeline.claims import fully_quoted, has_quote, quote_depth
 from framing.pipeline.lexicon import OPEN_QUOTES
+from framing.pipeline.speech import carries_claim, plain_speech
 from framing.pipeline.tagged import TaggedClaim, learned_attribution, tag_claims
 
 if TYPE_CHECKING:
@@ -259,19 +260,25 @@ def _leaf_values(tree: dict, x: np.ndarray) -> np.ndarray:
 
 
 def decide(
-    claims: list[Claim], views: Views, p: np.ndarray, threshold: float
+    claims: list[Claim],
+    views: Views,
+    p: np.ndarray,
+    threshold: float,
+    speech: set[int] | frozenset[int] = frozenset(),
 ) -> list[Attribution]:
     """The attribution of each claim: unattributed where p < threshold; otherwise the first
     explicit one (`_explicit`) of rules_tagger, the rules and the tagger; else the first
     continuation of the rules, rules_tagger and the tagger (the rules read a quotation whose
     cue comes after it; the tagger only carries the speaker before it on); or else the last
     named speaker before it in the article (implicitly: the decision calls the claim reported
-    speech that none of the three gave a source), or else an attribution without a source."""
+    speech that none of the three gave a source), or else an attribution without a source.
+    Claims in `speech` (plain speech the rules found, `pipeline.speech`) are attributed at any
+    p."""
     order = sorted(range(len(claims)), key=lambda k: claims[k].start)
     out: dict[int, Attribution] = {}
     last: Attribution | None = None
     for k in order:
-        if p[k] < threshold and not _plain_speech(claims[k], views.rules[k]):
+        if p[k] < threshold and k not in speech:
             out[k] = Attribution()
             continue
         both, rules, tagger = views.rules_tagger[k], views.rules[k], views.tagger[k]
@@ -295,25 +302,6 @@ _DEEDS = re.compile(
     r"invad|bomb|travel|attend)\w*",
     re.I,
 )
-
-
-# Verbs of plain speech: "X said (that) ...", "X told Y ..."
-_SPEECH = re.compile(r"(say|says|said|saying|tell|tells|told|telling)", re.I)
-
-
-def _plain_speech(c: Claim, a: Attribution) -> bool:
-    """Whether the rules found "X said ..." or "X told Y ..." inside the claim, with at least four
-    words besides source and cue: attributed in the project's scheme whatever the decision's
-    reading of PolNeAR, where a long lead or a named listener leaves a claim less than half
-    Content ("X said on Monday at a forum in Sochi that ...")."""
-    cue, src = a.cue, a.source_span
-    if not (a.attributed and not a.implicit and cue and src and c.start <= cue.start < c.end):
-        return False
-    if not any(_SPEECH.fullmatch(w) for w in re.findall(r"[A-Za-z]+", cue.text)):
-        return False
-    lo, hi = min(cue.start, src.start), max(cue.end, src.end)
-    rest = c.text[: max(0, lo - c.start)] + " " + c.text[max(0, hi - c.start) :]
-    return len(re.findall(r"\w+", rest)) >= 4
 
 
 def _action_cue(a: Attribution) -> bool:
@@ -370,4 +358,10 @@ def ensemble_attribution(
 ) -> list[Attribution]:
     """Each claim's attribution under attribution=ensemble (`nlp` a BatchNLP: one parse)."""
     views = attribution_views(claims, text, nlp, tagger, cfg.tagger_cover)
-    return decide(claims, views, model.proba(claim_features(claims, text, views)), model.threshold)
+    p = model.proba(claim_features(claims, text, views))
+    speech = {
+        k
+        for k, (c, a) in enumerate(zip(claims, views.rules))
+        if p[k] < model.threshold and plain_speech(c, a) and carries_claim(c, a, nlp)
+    }
+    return decide(claims, views, p, model.threshold, speech)

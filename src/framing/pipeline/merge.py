@@ -91,8 +91,21 @@ def _noun_phrase(span):
     first, doc = span[0], span.doc
     if len(span) == 1 and first.lower_ in ("who", "which", "that") and first.head.dep_ == "relcl":
         noun = first.head.head  # "..., Vitaly Kolesnik, who said": the one the clause is about
+        end = noun.i + 1
+        while True:
+            if noun.dep_ == "appos" and noun.head.i < noun.i:  # "Lavrov, the minister, who"
+                noun = noun.head
+                end = noun.i + 1
+            elif (
+                noun.dep_ == "pobj"
+                and noun.head.lower_ in ("of", "for")
+                and (noun.head.head.pos_ in ("NOUN", "PROPN") and noun.head.head.i < noun.i)
+            ):
+                noun = noun.head.head  # "a friend of the president, who": the friend
+            else:
+                break
         if noun.pos_ in ("NOUN", "PROPN"):
-            return doc[noun.left_edge.i : noun.i + 1]
+            return doc[noun.left_edge.i : end]
     if first.dep_ == "agent" and first.head.dep_ == "acl" and first.head.head.i < first.i:
         noun, cut = first.head.head, first.head.i
         while cut > noun.i + 1 and doc[cut - 1].is_punct:

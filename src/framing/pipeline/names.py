@@ -307,7 +307,7 @@ def person_in(span: TokenSpan) -> str | None:
     appos = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
     if (
         appos
-        and head_lemma(appos[0]) in PERSON_NOUNS | PERSON_ROLES
+        and head_lemma(appos[0]) in PERSON_NOUNS | _PEOPLES_OFFICES
         and all(w[:1].isupper() for w in span.text.split())
     ):
         return clean_name(span)  # "Carolina Vasconcelos, a professor of ...", "..., a secretary"
@@ -330,6 +330,12 @@ def person_in(span: TokenSpan) -> str | None:
             return name
     return _name_of_body(span)
 
+
+# Offices only a person holds (a country or a company may be "the chair" or "the leader")
+_PEOPLES_OFFICES = frozenset(
+    "minister premier chancellor king queen prince ambassador secretary envoy governor mayor "
+    "chairman chairwoman admiral marshal".split()
+)
 
 # Capitalised words of an office that a name never holds ("High Commissioner of the UNHCR").
 _OFFICES = frozenset(
