@@ -82,12 +82,13 @@ def _speaker_pronoun(span) -> bool:
 
 
 def _noun_phrase(span):
-    """The mention in a tagged source span that ran on into its clause, or that is the relative
-    pronoun of one ("The Admiral, who
+    """The mention in a tagged source span that ran on into its clause ("The Admiral, who
     headed the Fleet, also revealed" -> "The Admiral"): the subject of the span's verb, up to
-    the first comma after its head; for the agent of a participle that qualifies a noun
-    ("The mission report, obtained by Reuters, gave ..." tagged "by Reuters") that noun's
-    phrase; else the span as it is."""
+    the first comma after its head; for a lone relative pronoun, the one it stands for ("a
+    friend of the president, who said" -> "a friend of the president"); for the agent of a
+    participle that qualifies a noun ("The mission report, obtained by Reuters, gave ..."
+    tagged "by Reuters") that noun's phrase; else the span as it is, widened to its noun when
+    it holds only the words before one (`_whole_noun`)."""
     first, doc = span[0], span.doc
     if len(span) == 1 and first.lower_ in ("who", "which", "that") and first.head.dep_ == "relcl":
         noun = first.head.head  # "..., Vitaly Kolesnik, who said": the one the clause is about
