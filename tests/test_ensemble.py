@@ -193,10 +193,10 @@ def _rules_view(text: str, source: str, cue: str) -> tuple[Claim, Attribution]:
 def test_plain_speech_is_kept_only_where_it_carries_the_claim(nlp, body, source, cue, kept):
     # "X said at a forum that ..." is attributed in the project's scheme even where its
     # Content is under half the claim (the reading the decision learned from PolNeAR)
-    from framing.pipeline.speech import carries_claim, plain_speech
+    from framing.pipeline.speech import plain_speech
 
     claim, att = _rules_view("Drills\n\n" + body, source, cue)
-    assert (plain_speech(claim, att) and carries_claim(claim, att, nlp)) is kept
+    assert plain_speech(claim, att, nlp) is kept
 
 
 def test_decide_keeps_plain_speech_at_a_low_decision() -> None:

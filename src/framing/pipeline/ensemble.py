@@ -22,7 +22,7 @@ from framing.pipeline.article import Attribution, Claim
 from framing.pipeline.attribution import attribute
 from framing.pipeline.claims import fully_quoted, has_quote, quote_depth
 from framing.pipeline.lexicon import OPEN_QUOTES
-from framing.pipeline.speech import carries_claim, plain_speech
+from framing.pipeline.speech import plain_speech
 from framing.pipeline.tagged import TaggedClaim, learned_attribution, tag_claims
 
 if TYPE_CHECKING:
@@ -362,6 +362,6 @@ def ensemble_attribution(
     speech = {
         k
         for k, (c, a) in enumerate(zip(claims, views.rules))
-        if p[k] < model.threshold and plain_speech(c, a) and carries_claim(c, a, nlp)
+        if p[k] < model.threshold and plain_speech(c, a, nlp)
     }
     return decide(claims, views, p, model.threshold, speech)

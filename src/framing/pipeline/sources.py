@@ -235,6 +235,11 @@ def _subject(token) -> bool:
     return token.dep_ in subj or token.dep_ == "appos" and token.head.dep_ in subj
 
 
+# Words for a text that may stand for an earlier one of another kind ("the document"); not
+# records of a kind of their own ("the survey")
+_ANY_TEXT = DOCUMENT_NOUNS - DOCUMENT_KINDS
+
+
 def _who(root) -> bool:
     """Whether a relative clause on the noun begins with "who" (a person, not a body)."""
     return any(
@@ -340,7 +345,7 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     propn = any(t.pos_ == "PROPN" for t in span)
     if first in ("the", "this", "that") and not propn and not span.ents:
         hit = memory.last_source(lambda h, k, s: h == lemma)
-        if hit is None and lemma in DOCUMENT_NOUNS - DOCUMENT_KINDS:
+        if hit is None and lemma in _ANY_TEXT:
             hit = memory.last_source(lambda h, k, s: k == "document")
         if hit:
             return hit

@@ -22,9 +22,14 @@ SPEECH = re.compile(r"(say|says|said|saying|tell|tells|told|telling)", re.I)
 RELATIVE_START = ("which", "who", "whom", "whose", "that", "where")
 
 
-def plain_speech(c: Claim, a: Attribution) -> bool:
+def plain_speech(c: Claim, a: Attribution, nlp: Language) -> bool:
     """Whether the rules attribute the claim by "say" or "tell" inside it, with a source and at
-    least four words besides source and cue (the check on the words alone)."""
+    least four words besides source and cue, and that verb carries the claim (`_carries`, on a
+    parse made only when the words pass)."""
+    return _said_inside(c, a) and _carries(c, a, nlp)
+
+
+def _said_inside(c: Claim, a: Attribution) -> bool:
     cue, src = a.cue, a.source_span
     if not (a.attributed and not a.implicit and cue and src and c.start <= cue.start < c.end):
         return False
@@ -37,7 +42,7 @@ def plain_speech(c: Claim, a: Attribution) -> bool:
     return len(re.findall(r"\w+", rest)) >= 4
 
 
-def carries_claim(c: Claim, a: Attribution, nlp: Language) -> bool:
+def _carries(c: Claim, a: Attribution, nlp: Language) -> bool:
     """Whether the cue's verb of speech carries the claim, on the claim's own parse."""
     doc = nlp(c.text)
     at = a.cue.start - c.start
