@@ -14,7 +14,7 @@ from framing.pipeline.lexicon import (
 )
 from framing.pipeline.merge import adopt
 from framing.pipeline.parses import sentence_docs
-from framing.pipeline.sources import Memory, resolve_mention
+from framing.pipeline.sources import Memory, places_of, resolve_mention
 from framing.pipeline.speakers import label_counts, label_only, speaker_label, speaker_turns
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def attribute(
     claims = [claims[k] for k in order]  # attributed in reading order, returned in input order
     units = claim_sentences(claims, text)
     docs = sentence_docs(nlp, text, [(claims[u[0]].start, claims[u[-1]].end) for u in units])
-    memory = Memory()
+    memory = Memory(places=places_of(docs))
     learned = [learned[k] for k in order] if learned is not None else None
     speaker = None  # the last explicit attribution, by the rules or the tagger
     out: list[Claim] = []

@@ -53,7 +53,8 @@ MEDIA_NOUNS = NEWS_NOUNS | _w(
 DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document treaty assessment
     analysis figure figures estimate estimates editorial commentary doctrine declaration paper
     study survey data text memo letter resolution transcript bulletin release notice website
-    post article summary strategy review plan agreement leaflet brief briefing white-paper""")
+    post article summary strategy review plan agreement leaflet brief briefing white-paper data
+    datum""")
 # ... and records of a particular kind: "the survey" or "the video" is one of its own kind, never
 # an earlier statement (as "the document" may be)
 DOCUMENT_KINDS = _w("""memorandum decree roadmap draft reply message appeal bill law measure poll
@@ -65,11 +66,14 @@ UNNAMED_NOUNS = _w("""expert analyst observer critic official diplomat source me
     resident voice commander executive representative negotiator aide lobbyist activist veteran
     editor strategist specialist watcher pundit legislator politician figure some many
     government think-tank tank outlet report person member participant supporter opponent
-    speaker witness survivor soldier protester candidate voter worker student doctor farmer""")
+    speaker witness survivor soldier protester candidate voter worker student doctor farmer
+    prosecutor investigator villager eyewitness refugee owner lawyer attorney inspector rescuer
+    medic pensioner separatist rebel militant organizer organiser volunteer trader investor
+    demonstrator citizen inhabitant neighbour neighbor miner driver employee campaigner fighter""")
 # A role that one identifiable person holds ("the defense minister", "Iran's president").
 PERSON_ROLES = _w("""minister president premier chancellor king queen prince ambassador secretary
     chief envoy governor mayor director chairman chairwoman chair commander-in-chief leader
-    head admiral general marshal""")
+    head admiral general marshal commander""")
 # Nouns for one individual: an appositive "Carolina Vasconcelos, a professor ..." marks a person.
 PERSON_NOUNS = _w("""professor expert analyst researcher fellow scholar director lecturer
     commentator adviser advisor officer official diplomat minister ambassador general colonel
@@ -86,7 +90,7 @@ ORG_NOUNS = _w("""ministry embassy agency government department military navy ar
     staff newspaper outlet broadcaster television channel daily times post office bureau service
     commission committee parliament congress senate cabinet administration alliance union
     exporter corporation group side sides country countries state states nation nations
-    university academy court authorities authority""")
+    university academy court authorities authority police""")
 PRONOUNS = dict.fromkeys(["he", "she", "him", "her", "i"], "person")
 PRONOUNS |= dict.fromkeys(["they", "them", "we"], "plural") | {"it": "thing"}
 ORG_LABELS = ("ORG", "GPE", "NORP", "FAC", "LOC")
@@ -113,9 +117,20 @@ SURNAMES = frozenset(
 )
 
 
+# Common nouns a source may be headed by.
+_SOURCE_NOUNS = DOCUMENT_NOUNS | UNNAMED_NOUNS | PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS
+_SOURCE_NOUNS |= ORG_NOUNS
+
+
 def head_lemma(token: Token) -> str:
-    """Lower-case lemma of a spaCy token, with hyphens kept ("think-tank")."""
-    return (token.lemma_ or token.text).lower()
+    """Lower-case lemma of a spaCy token, with hyphens kept ("think-tank"); a plural the tagger
+    took for a name because it opens the sentence ("Pensioners said") is the noun it is."""
+    lemma = (token.lemma_ or token.text).lower()
+    if token.pos_ == "PROPN" and token.is_sent_start and lemma.endswith("s"):
+        alone = all(t.i == token.i or t.pos_ != "PROPN" for t in token.subtree)
+        if alone and lemma[:-1] in _SOURCE_NOUNS:
+            return lemma[:-1]
+    return lemma
 
 
 def is_source_like(span: Span) -> bool:
@@ -130,8 +145,7 @@ def is_source_like(span: Span) -> bool:
         return True
     if any(t.pos_ == "PROPN" and t.dep_ == "compound" and t.head == root for t in span):
         return True  # "Han Min-seok" with its last part mis-tagged
-    nouns = DOCUMENT_NOUNS | UNNAMED_NOUNS | PERSON_ROLES | PERSON_NOUNS | SPOKES_NOUNS | ORG_NOUNS
-    return lemma in nouns or root.lower_ in {"media", "others", "both", "some", "many"}
+    return lemma in _SOURCE_NOUNS or root.lower_ in {"media", "others", "both", "some", "many"}
 
 
 OPEN_QUOTES, CLOSE_QUOTES = "“", "”"

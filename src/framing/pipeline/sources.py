@@ -26,7 +26,6 @@ from framing.pipeline.names import (
     coordinated,
     described_name,
     person_in,
-    qualifier,
     surname_first,
 )
 from framing.pipeline.phrases import without_clauses
@@ -42,6 +41,7 @@ from framing.pipeline.roles import (
     stem,
     title_words,
 )
+from framing.pipeline.source_kinds import source_type
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -71,10 +71,15 @@ class Memory:
     # what each person is, for a later mention by a kindred word: the head of the role set off
     # after the name ("a specialist") and a military rank before it ("Captain First Rank")
     kinds: dict[str, set[str]] = field(default_factory=dict)
+    # one-word names the article uses as places somewhere (`places_of`): where NER takes one
+    # for a person elsewhere ("Kiev has acknowledged"), it is still the place's government
+    places: set[str] = field(default_factory=set)
 
     def see(self, doc: Doc, lo: int, hi: int) -> None:
         for ent in doc.ents:
             if not lo <= ent.start < hi:
+                continue
+            if ent.text in self.places:
                 continue
             titled = len(ent) == 2 and ent[0].lower_ in ROLE_WORDS and ent[1].text.istitle()
             if (
@@ -206,6 +211,11 @@ class Memory:
         return None
 
 
+def places_of(docs: list[Doc]) -> set[str]:
+    """One-word names an article's parses label a place (GPE, LOC) at least once."""
+    return {e.text for d in docs for e in d.ents if e.label_ in ("GPE", "LOC") and len(e) == 1}
+
+
 # Words of a group mention that say nothing about which group it is.
 _GROUP_FILLER = QUANTIFIERS | {"the", "these", "those", "such", "also"}
 # Words that make a group mention another group ("other analysts", "two officials").
@@ -238,59 +248,6 @@ def _subject(token) -> bool:
 # Words for a text that may stand for an earlier one of another kind ("the document"); not
 # records of a kind of their own ("the survey")
 _ANY_TEXT = DOCUMENT_NOUNS - DOCUMENT_KINDS
-
-
-def _who(root) -> bool:
-    """Whether a relative clause on the noun begins with "who" (a person, not a body)."""
-    return any(
-        c.dep_ == "relcl" and c.left_edge.lower_ in ("who", "whom", "whose") for c in root.children
-    )
-
-
-def source_type(span: TokenSpan) -> str:
-    """The source type of a mention (a spaCy Span over the source NP).
-
-    named_person: a PERSON entity, a person pronoun, or a definite unique role ("the Chinese
-    defense minister"); document: a statement, report ...; named_organization: an organisation,
-    a place standing for its government, or a spokesperson speaking for one; unnamed otherwise.
-    """
-    root = span.root
-    lemma = head_lemma(root)
-    words = [t.lower_ for t in span]
-    labels = {e.label_ for e in span.ents}
-    first = words[0] if words else ""
-    if root.lower_ in PRONOUNS:
-        kind = PRONOUNS[root.lower_]
-        return "named_person" if kind == "person" else "named_organization"
-    if root.lower_ in KNOWN_ORGS:
-        return "named_organization"
-    if lemma in DOCUMENT_NOUNS or (root.tag_ == "NNS" and lemma in {"figure", "estimate"}):
-        if not (lemma == "report" and root.tag_ == "NNS"):
-            return "document"
-    if "PERSON" in labels and root.ent_type_ == "PERSON":
-        return "named_person"
-    if lemma in SPOKES_NOUNS:
-        # A named spokesperson is a person; otherwise the body speaks through them.
-        return "named_person" if "PERSON" in labels else "named_organization"
-    if lemma in PERSON_ROLES and root.tag_ != "NNS":
-        definite = first in {"the", "its", "his", "her", "their"} or any(
-            t.tag_ == "POS" or t.dep_ == "poss" for t in span
-        )
-        return "named_person" if definite else "unnamed"
-    people = [e for e in span.ents if e.label_ == "PERSON"]
-    if people and not all(qualifier(e, root) for e in people):  # not "Kiev authorities"
-        return "named_person"
-    if lemma in UNNAMED_NOUNS or root.lower_ in {"media", "others", "some", "many"}:
-        if lemma in {"government", "military"} and root.tag_ != "NNS":
-            return "named_organization"
-        return "unnamed"
-    if root.ent_type_ in ORG_LABELS or lemma in ORG_NOUNS or labels & set(ORG_LABELS):
-        return "named_organization"
-    if root.pos_ == "PROPN" and _who(root):
-        return "named_person"  # "Oleg, who declined to give his surname, said"
-    if root.pos_ == "PROPN":
-        return "named_organization"
-    return "unnamed"
 
 
 def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
@@ -330,6 +287,8 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     if joint:
         return joint
     name = person_in(span)
+    if name and name in memory.places and text == name and not memory.full_name(name):
+        return name, "named_organization"  # not a surname: the article named no one so
     if name:
         return memory.full_name(name) or name, "named_person"
     bare = text.removesuffix("'s").removesuffix("’s")

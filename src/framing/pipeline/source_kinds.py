@@ -1,0 +1,127 @@
+"""The source type of a mention: named person, named organization, document or unnamed
+(ANNOTATION.md section 2), from the mention's words, its parse and its named entities."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from framing.pipeline.lexicon import (
+    DOCUMENT_NOUNS,
+    KNOWN_ORGS,
+    ORG_LABELS,
+    ORG_NOUNS,
+    PERSON_ROLES,
+    PRONOUNS,
+    SPOKES_NOUNS,
+    UNNAMED_NOUNS,
+    head_lemma,
+)
+from framing.pipeline.names import qualifier
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as TokenSpan
+
+# Prepositions of place: a name after them only says where the speakers are ("a diplomat in
+# Dakar", "business owners in Port Sudan"), not who they are.
+_WHERE = frozenset("in at from near outside inside across around".split())
+# Words before a plural that make a definite set of bodies ("both countries", "the two
+# governments"), not a vague many ("several countries", "rights groups").
+_DEFINITE = frozenset("the both these those its their our".split())
+# Bodies a place has one of: "authorities in Pristina" are that place's.
+_OF_A_PLACE = frozenset(("authority", "authorities", "government"))
+
+
+def _who(root) -> bool:
+    """Whether a relative clause on the noun begins with "who" (a person, not a body)."""
+    return any(
+        c.dep_ == "relcl" and c.left_edge.lower_ in ("who", "whom", "whose") for c in root.children
+    )
+
+
+def _placed(ent, root) -> bool:
+    """Whether a name sits in a phrase of place after the mention's head ("in Dakar")."""
+    t = ent.root
+    while t.i != root.i and t.head.i != t.i:
+        if t.dep_ == "prep" and t.head.i == root.i and t.lower_ in _WHERE:
+            return True
+        t = t.head
+    return False
+
+
+def _counted(span: TokenSpan, root) -> bool:
+    """Whether words before the head make a definite set: "both", "the two", "Mali's"."""
+    return any(
+        t.lower_ in _DEFINITE or t.tag_ == "POS" or t.like_num for t in span if t.i < root.i
+    )
+
+
+def _vague_bodies(span: TokenSpan, root, ents) -> bool:
+    """A plural body word with nothing that names or counts it: "rights groups", "several
+    non-aligned countries", "Ukrainian authorities" (not "Kiev authorities", "both countries",
+    "Mali's transitional authorities"); or a people in the plural ("Russians")."""
+    if root.tag_ not in ("NNS", "NNPS") or _counted(span, root):
+        return False
+    before = [t for t in span if t.i < root.i]
+    if root.ent_type_ == "NORP" and not before:
+        return True
+    lemma = head_lemma(root)
+    if lemma not in ORG_NOUNS or root.lower_ in KNOWN_ORGS | {"police"}:
+        return False
+    if lemma in _OF_A_PLACE and any(e.label_ == "GPE" for e in span.ents):
+        return False  # "Authorities in Pristina"
+    return all(e.label_ == "NORP" for e in ents if e.start < root.i) and not any(
+        t.pos_ == "PROPN" and not t.ent_type_ for t in before
+    )
+
+
+def source_type(span: TokenSpan) -> str:
+    """The source type of a mention (a spaCy Span over the source NP).
+
+    named_person: a PERSON entity, a person pronoun, or a definite unique role ("the Chinese
+    defense minister"); document: a statement, report ...; named_organization: an organisation,
+    a place standing for its government, or a spokesperson speaking for one; unnamed otherwise,
+    among them bodies in the vague plural ("rights groups"). A name in a phrase of place after
+    the head ("a diplomat in Dakar") does not make the mention a person or a body.
+    """
+    root = span.root
+    lemma = head_lemma(root)
+    words = [t.lower_ for t in span]
+    ents = [e for e in span.ents if not _placed(e, root)]
+    labels = {e.label_ for e in ents}
+    first = words[0] if words else ""
+    if root.lower_ in PRONOUNS:
+        kind = PRONOUNS[root.lower_]
+        return "named_person" if kind == "person" else "named_organization"
+    if root.lower_ in KNOWN_ORGS:
+        return "named_organization"
+    if lemma in DOCUMENT_NOUNS or (root.tag_ == "NNS" and lemma in {"figure", "estimate"}):
+        if not (lemma == "report" and root.tag_ == "NNS"):
+            return "document"
+    if "PERSON" in labels and root.ent_type_ == "PERSON":
+        return "named_person"
+    if lemma in SPOKES_NOUNS:
+        # A named spokesperson is a person; otherwise the body speaks through them.
+        return "named_person" if "PERSON" in labels else "named_organization"
+    if lemma in PERSON_ROLES and root.tag_ != "NNS":
+        definite = first in {"the", "its", "his", "her", "their"} or any(
+            t.tag_ == "POS" or t.dep_ == "poss" for t in span
+        )
+        return "named_person" if definite else "unnamed"
+    if _vague_bodies(span, root, ents):
+        return "unnamed"
+    # a body word heads it: a name before it is its owner ("Mali's government"), not a person
+    body = lemma in ORG_NOUNS and root.ent_type_ != "PERSON"
+    people = [e for e in ents if e.label_ == "PERSON"]
+    if people and not body and not all(qualifier(e, root) for e in people):
+        return "named_person"  # not "Kiev authorities"
+    if lemma in UNNAMED_NOUNS or root.lower_ in {"media", "others", "some", "many"}:
+        if lemma in {"government", "military"} and (root.tag_ != "NNS" or _counted(span, root)):
+            return "named_organization"
+        return "unnamed"
+    if root.pos_ == "PROPN" and _who(root) and not any(w in ORG_NOUNS for w in words):
+        return "named_person"  # "Oleg, who declined to give his surname, said"
+    if root.ent_type_ in ORG_LABELS or lemma in ORG_NOUNS or labels & set(ORG_LABELS):
+        return "named_organization"
+    if root.pos_ == "PROPN":
+        return "named_organization"
+    return "unnamed"
