@@ -73,7 +73,8 @@ UNNAMED_NOUNS = _w("""expert analyst observer critic official diplomat source me
 # A role that one identifiable person holds ("the defense minister", "Iran's president").
 PERSON_ROLES = _w("""minister president premier chancellor king queen prince ambassador secretary
     chief envoy governor mayor director chairman chairwoman chair commander-in-chief leader
-    head admiral general marshal commander""")
+    head admiral general marshal commander senator congressman congresswoman judge nominee
+    candidate""")
 # Nouns for one individual: an appositive "Carolina Vasconcelos, a professor ..." marks a person.
 PERSON_NOUNS = _w("""professor expert analyst researcher fellow scholar director lecturer
     commentator adviser advisor officer official diplomat minister ambassador general colonel
@@ -90,7 +91,8 @@ ORG_NOUNS = _w("""ministry embassy agency government department military navy ar
     staff newspaper outlet broadcaster television channel daily times post office bureau service
     commission committee parliament congress senate cabinet administration alliance union
     exporter corporation group side sides country countries state states nation nations
-    university academy court authorities authority police""")
+    university academy court authorities authority police campaign bank party junta regime
+    leadership""")
 PRONOUNS = dict.fromkeys(["he", "she", "him", "her", "i"], "person")
 PRONOUNS |= dict.fromkeys(["they", "them", "we"], "plural") | {"it": "thing"}
 ORG_LABELS = ("ORG", "GPE", "NORP", "FAC", "LOC")

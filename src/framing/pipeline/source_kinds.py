@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from framing.pipeline.lexicon import (
     DOCUMENT_NOUNS,
     KNOWN_ORGS,
+    MEDIA_NOUNS,
     ORG_LABELS,
     ORG_NOUNS,
     PERSON_ROLES,
@@ -38,14 +39,22 @@ def _who(root) -> bool:
     )
 
 
-def _placed(ent, root) -> bool:
-    """Whether a name sits in a phrase of place after the mention's head ("in Dakar")."""
-    t = ent.root
+def _placed(token, root) -> bool:
+    """Whether a word sits in a phrase of place after the mention's head ("in Dakar")."""
+    t = token
     while t.i != root.i and t.head.i != t.i:
         if t.dep_ == "prep" and t.head.i == root.i and t.lower_ in _WHERE:
             return True
         t = t.head
     return False
+
+
+def _spoken_for(name, root) -> bool:
+    """Whether a name is the one a spokesperson speaks for: "Putin's", "for Putin"."""
+    if name.dep_ == "poss":
+        return True
+    prep = name.head
+    return name.dep_ == "pobj" and prep.lower_ in ("for", "of") and prep.head.i == root.i
 
 
 def _counted(span: TokenSpan, root) -> bool:
@@ -56,22 +65,30 @@ def _counted(span: TokenSpan, root) -> bool:
 
 
 def _vague_bodies(span: TokenSpan, root, ents) -> bool:
-    """A plural body word with nothing that names or counts it: "rights groups", "several
-    non-aligned countries", "Ukrainian authorities" (not "Kiev authorities", "both countries",
-    "Mali's transitional authorities"); or a people in the plural ("Russians")."""
+    """A plural body or office word with nothing that names or counts it: "rights groups",
+    "several non-aligned countries", "Ukrainian authorities", "European leaders" (not "Kiev
+    authorities", "both countries", "Mali's transitional authorities"); or a people in the
+    plural ("Russians", "many Americans")."""
     if root.tag_ not in ("NNS", "NNPS") or _counted(span, root):
         return False
     before = [t for t in span if t.i < root.i]
-    if root.ent_type_ == "NORP" and not before:
-        return True
+    if root.ent_type_ == "NORP":  # "Russians", "many Americans"
+        return all(t.pos_ in ("ADJ", "DET", "ADV") for t in before)
     lemma = head_lemma(root)
-    if lemma not in ORG_NOUNS or root.lower_ in KNOWN_ORGS | {"police"}:
-        return False
-    if lemma in _OF_A_PLACE and any(e.label_ == "GPE" for e in span.ents):
-        return False  # "Authorities in Pristina"
-    return all(e.label_ == "NORP" for e in ents if e.start < root.i) and not any(
-        t.pos_ == "PROPN" and not t.ent_type_ for t in before
-    )
+    if lemma not in ORG_NOUNS | PERSON_ROLES or root.lower_ in KNOWN_ORGS | {"police"}:
+        return False  # not "Central European leaders" either
+    of = [t for p in root.children if p.lower_ == "of" for t in p.subtree]
+    if any(t.ent_type_ in ("GPE", "ORG") or t.lower_ in _DEFINITE for t in of):
+        return False  # "governments of France and Germany", "ministries of the Baltic states"
+    if lemma in _OF_A_PLACE:
+        if any(t.pos_ == "PROPN" and _placed(t, root) for t in span if t.i > root.i):
+            return False  # "Authorities in Pristina" (NER may call the place anything)
+        where = ("NORP",)  # "Ukrainian authorities" (an adjective), not "Kiev authorities"
+    else:
+        where = ("NORP", "GPE", "LOC")  # a place says where they are, not which: "US companies"
+    return all(
+        e.label_ in where or e.root.tag_ == "JJ" for e in ents if e.start < root.i
+    ) and not any(t.pos_ == "PROPN" and not t.ent_type_ for t in before)
 
 
 def source_type(span: TokenSpan) -> str:
@@ -86,7 +103,7 @@ def source_type(span: TokenSpan) -> str:
     root = span.root
     lemma = head_lemma(root)
     words = [t.lower_ for t in span]
-    ents = [e for e in span.ents if not _placed(e, root)]
+    ents = [e for e in span.ents if not _placed(e.root, root)]
     labels = {e.label_ for e in ents}
     first = words[0] if words else ""
     if root.lower_ in PRONOUNS:
@@ -94,18 +111,22 @@ def source_type(span: TokenSpan) -> str:
         return "named_person" if kind == "person" else "named_organization"
     if root.lower_ in KNOWN_ORGS:
         return "named_organization"
+    if lemma in MEDIA_NOUNS and root.pos_ == "PROPN":
+        return "named_organization"  # "The New York Post", "the Kyiv Post", not "a post"
     if lemma in DOCUMENT_NOUNS or (root.tag_ == "NNS" and lemma in {"figure", "estimate"}):
         if not (lemma == "report" and root.tag_ == "NNS"):
             return "document"
     if "PERSON" in labels and root.ent_type_ == "PERSON":
         return "named_person"
     if lemma in SPOKES_NOUNS:
-        # A named spokesperson is a person; otherwise the body speaks through them.
-        return "named_person" if "PERSON" in labels else "named_organization"
+        # A named spokesperson is a person; otherwise the body speaks through them, or the
+        # person they speak for does ("a spokeswoman for Tymoshenko", "Putin's spokesman").
+        named = [e for e in ents if e.label_ == "PERSON" and not _spoken_for(e.root, root)]
+        return "named_person" if named else "named_organization"
     if lemma in PERSON_ROLES and root.tag_ != "NNS":
         definite = first in {"the", "its", "his", "her", "their"} or any(
-            t.tag_ == "POS" or t.dep_ == "poss" for t in span
-        )
+            (t.tag_ == "POS" or t.dep_ == "poss") and t.i < root.i for t in span
+        )  # not "a commander who gave only his first name"
         return "named_person" if definite else "unnamed"
     if _vague_bodies(span, root, ents):
         return "unnamed"

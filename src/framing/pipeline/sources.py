@@ -287,7 +287,8 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     if joint:
         return joint
     name = person_in(span)
-    if name and name in memory.places and text == name and not memory.full_name(name):
+    set_off = any(c.dep_ in ("appos", "relcl") for c in root.children)  # "Chad, a farmer,"
+    if name in memory.places and text == name and not set_off and not memory.full_name(name):
         return name, "named_organization"  # not a surname: the article named no one so
     if name:
         return memory.full_name(name) or name, "named_person"
