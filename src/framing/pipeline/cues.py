@@ -73,7 +73,10 @@ def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, To
         return None
     if lemma in ("show", "find", "read") and head_lemma(speaker) not in DOCUMENT_NOUNS:
         return None
-    if head_lemma(speaker) in COLLECTIVE and speaker.pos_ != "PROPN":
+    # several parties speaking through one text; one body says what its statement says ("the
+    # government said in a statement")
+    joint = speaker.tag_ == "NNS" or any(c.dep_ == "nummod" for c in speaker.children)
+    if head_lemma(speaker) in COLLECTIVE and speaker.pos_ != "PROPN" and joint:
         docs = [
             o
             for p in kids

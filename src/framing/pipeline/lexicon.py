@@ -58,7 +58,9 @@ DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document 
 # ... and records of a particular kind: "the survey" or "the video" is one of its own kind, never
 # an earlier statement (as "the document" may be)
 DOCUMENT_KINDS = _w("""memorandum decree roadmap draft reply message appeal bill law measure poll
-    survey video footage image photo photograph""")
+    survey video footage image photo photograph order convention accord charter constitution
+    ruling verdict indictment complaint lawsuit filing affidavit tweet email e-mail cable dossier
+    manifesto petition warrant judgment judgement ad advertisement clip slide""")
 DOCUMENT_NOUNS |= DOCUMENT_KINDS
 # Vague or anonymous sources.
 UNNAMED_NOUNS = _w("""expert analyst observer critic official diplomat source media commentator

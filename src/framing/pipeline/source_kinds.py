@@ -13,6 +13,7 @@ from framing.pipeline.lexicon import (
     ORG_NOUNS,
     PERSON_ROLES,
     PRONOUNS,
+    QUANTIFIERS,
     SPOKES_NOUNS,
     UNNAMED_NOUNS,
     head_lemma,
@@ -124,9 +125,13 @@ def source_type(span: TokenSpan) -> str:
         named = [e for e in ents if e.label_ == "PERSON" and not _spoken_for(e.root, root)]
         return "named_person" if named else "named_organization"
     if lemma in PERSON_ROLES and root.tag_ != "NNS":
-        definite = first in {"the", "its", "his", "her", "their"} or any(
-            (t.tag_ == "POS" or t.dep_ == "poss") and t.i < root.i for t in span
-        )  # not "a commander who gave only his first name"
+        before = [t for t in span if t.i < root.i]
+        definite = (
+            first in {"the", "its", "his", "her", "their"}
+            or any(t.tag_ == "POS" or t.dep_ == "poss" for t in before)  # not "a commander
+            # who gave only his first name"
+            or not any(t.dep_ in ("det", "nummod") or t.lower_ in QUANTIFIERS for t in before)
+        )  # headline style drops the article: "..., says interior minister"
         return "named_person" if definite else "unnamed"
     if _vague_bodies(span, root, ents):
         return "unnamed"
