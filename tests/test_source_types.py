@@ -357,3 +357,46 @@ def test_bodies_speak_through_their_statements_and_texts_of_law_are_documents(
     government (several parties in a joint one are the statement); a headline's role without
     an article is one person; orders, conventions and rulings are documents."""
     assert who(run(nlp, text)[0]) == (True, source or "The Executive Order", kind)
+
+
+@pytest.mark.parametrize(
+    "text, source, kind",
+    [
+        (
+            "The government and the rebels said in a joint statement that the truce would hold.",
+            "a joint statement",
+            "document",
+        ),
+        (
+            "The Chinese side said in a joint statement with Russia that the talks were useful.",
+            "a joint statement with Russia",
+            "document",
+        ),
+        ("Unnamed minister said the deal was off.", "Unnamed minister", "unnamed"),
+        ("Senior commander said the troops would pull back.", "Senior commander", "unnamed"),
+        ("Former minister says the plan will fail.", "Former minister", "unnamed"),
+        (
+            "The Order of Malta said the aid would continue.",
+            "The Order of Malta",
+            "named_organization",
+        ),
+        ("The Cable reported that the minister resigned.", "The Cable", "named_organization"),
+        (
+            "The ruling coalition said the vote would go ahead.",
+            "The ruling coalition",
+            "named_organization",
+        ),
+        ("The court order said the assets must be frozen.", "The court order", "document"),
+    ],
+)
+def test_review_of_statements_bare_roles_and_records(nlp, text, source, kind):
+    """From a helper's review of b537023 on invented sentences: a statement is joint when
+    several bodies speak or it says so; a role without an article is one of many when
+    "senior", "former" or "unnamed" says so; a record word that names a body stays a body."""
+    assert who(run(nlp, text)[0]) == (True, source, kind)
+
+
+def test_a_slide_of_a_presentation_is_a_document(nlp):
+    """Found on PolNeAR dev (real copy): the slides a minister carries say what they say."""
+    text = "One slide says the trade deficit has shrunk for a decade."
+    assert who(run(nlp, text)[0]) == (True, "One slide", "document")

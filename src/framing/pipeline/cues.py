@@ -75,8 +75,7 @@ def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, To
         return None
     # several parties speaking through one text; one body says what its statement says ("the
     # government said in a statement")
-    joint = speaker.tag_ == "NNS" or any(c.dep_ == "nummod" for c in speaker.children)
-    if head_lemma(speaker) in COLLECTIVE and speaker.pos_ != "PROPN" and joint:
+    if head_lemma(speaker) in COLLECTIVE and speaker.pos_ != "PROPN":
         docs = [
             o
             for p in kids
@@ -84,7 +83,12 @@ def _verb_cue(verb: Token, lo: int, hi: int, strict: bool) -> tuple[int, int, To
             for o in p.children
             if o.dep_ == "pobj" and head_lemma(o) in DOCUMENT_NOUNS
         ]
-        if docs:  # "in a joint statement ..., the two sides pointed out": the statement speaks
+        joint = (
+            speaker.tag_ == "NNS"
+            or any(c.dep_ in ("nummod", "conj") for c in speaker.children)
+            or any(c.lower_ == "joint" for d in docs for c in d.children)
+        )
+        if docs and joint:  # "in a joint statement ..., the two sides pointed out": the statement
             subj = docs[0]
     end = verb.i + 1
     if lemma == "tell":  # "told the Global Times", "told reporters"

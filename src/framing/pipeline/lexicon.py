@@ -59,7 +59,7 @@ DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document 
 # an earlier statement (as "the document" may be)
 DOCUMENT_KINDS = _w("""memorandum decree roadmap draft reply message appeal bill law measure poll
     survey video footage image photo photograph order convention accord charter constitution
-    ruling verdict indictment complaint lawsuit filing affidavit tweet email e-mail cable dossier
+    ruling verdict indictment complaint lawsuit filing affidavit tweet email cable dossier
     manifesto petition warrant judgment judgement ad advertisement clip slide""")
 DOCUMENT_NOUNS |= DOCUMENT_KINDS
 # Vague or anonymous sources.
@@ -94,7 +94,7 @@ ORG_NOUNS = _w("""ministry embassy agency government department military navy ar
     commission committee parliament congress senate cabinet administration alliance union
     exporter corporation group side sides country countries state states nation nations
     university academy court authorities authority police campaign bank party junta regime
-    leadership""")
+    leadership coalition""")
 PRONOUNS = dict.fromkeys(["he", "she", "him", "her", "i"], "person")
 PRONOUNS |= dict.fromkeys(["they", "them", "we"], "plural") | {"it": "thing"}
 ORG_LABELS = ("ORG", "GPE", "NORP", "FAC", "LOC")

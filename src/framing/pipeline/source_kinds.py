@@ -31,6 +31,9 @@ _WHERE = frozenset("in at from near outside inside across around".split())
 _DEFINITE = frozenset("the both these those its their our".split())
 # Bodies a place has one of: "authorities in Pristina" are that place's.
 _OF_A_PLACE = frozenset(("authority", "authorities", "government"))
+# Words that keep a role without an article one of many: "Senior commander said", "Former
+# minister says".
+_ONE_OF_MANY = frozenset("unnamed anonymous unidentified senior junior fellow former ex".split())
 
 
 def _who(root) -> bool:
@@ -92,6 +95,19 @@ def _vague_bodies(span: TokenSpan, root, ents) -> bool:
     ) and not any(t.pos_ == "PROPN" and not t.ent_type_ for t in before)
 
 
+def _a_body_named(root, lemma: str) -> bool:
+    """Whether a record word is the name of a body: "The Cable", "The Order of Malta" (not "The
+    Executive Order")."""
+    if root.pos_ != "PROPN":
+        return False
+    return lemma == "cable" or (
+        lemma == "order"
+        and any(
+            p.lower_ == "of" and any(o.pos_ == "PROPN" for o in p.children) for p in root.children
+        )
+    )
+
+
 def source_type(span: TokenSpan) -> str:
     """The source type of a mention (a spaCy Span over the source NP).
 
@@ -115,7 +131,7 @@ def source_type(span: TokenSpan) -> str:
     if lemma in MEDIA_NOUNS and root.pos_ == "PROPN":
         return "named_organization"  # "The New York Post", "the Kyiv Post", not "a post"
     if lemma in DOCUMENT_NOUNS or (root.tag_ == "NNS" and lemma in {"figure", "estimate"}):
-        if not (lemma == "report" and root.tag_ == "NNS"):
+        if not (lemma == "report" and root.tag_ == "NNS") and not _a_body_named(root, lemma):
             return "document"
     if "PERSON" in labels and root.ent_type_ == "PERSON":
         return "named_person"
@@ -130,7 +146,10 @@ def source_type(span: TokenSpan) -> str:
             first in {"the", "its", "his", "her", "their"}
             or any(t.tag_ == "POS" or t.dep_ == "poss" for t in before)  # not "a commander
             # who gave only his first name"
-            or not any(t.dep_ in ("det", "nummod") or t.lower_ in QUANTIFIERS for t in before)
+            or not any(
+                t.dep_ in ("det", "nummod") or t.lower_ in QUANTIFIERS | _ONE_OF_MANY
+                for t in before
+            )
         )  # headline style drops the article: "..., says interior minister"
         return "named_person" if definite else "unnamed"
     if _vague_bodies(span, root, ents):
