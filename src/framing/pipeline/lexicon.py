@@ -53,7 +53,7 @@ MEDIA_NOUNS = NEWS_NOUNS | _w(
 DOCUMENT_NOUNS = _w("""statement report communique communiqué readout document treaty assessment
     analysis figure figures estimate estimates editorial commentary doctrine declaration paper
     study survey data text memo letter resolution transcript bulletin release notice website
-    post article summary strategy review plan agreement leaflet brief briefing white-paper data
+    post article summary strategy review plan agreement leaflet brief briefing white-paper
     datum""")
 # ... and records of a particular kind: "the survey" or "the video" is one of its own kind, never
 # an earlier statement (as "the document" may be)
