@@ -1,6 +1,7 @@
-"""Source types of names and records (issue #9, found on the real Ukraine train split and the
-corpus train split): a name set off by an office or followed by "who" is a person; decrees,
-appeals, polls, images and videos are documents, each of its own kind. Sentences invented."""
+"""Source types on real copy (issue #9, found on the real Ukraine train split, PolNeAR dev and
+the corpus train split, and by helpers' reviews): people named or described, records of a kind,
+bodies and peoples in the vague plural, places that only say where, statements bodies speak
+through. Sentences invented."""
 
 from __future__ import annotations
 
