@@ -32,8 +32,10 @@ _DEFINITE = frozenset("the both these those its their our".split())
 # Bodies a place has one of: "authorities in Pristina" are that place's.
 _OF_A_PLACE = frozenset(("authority", "authorities", "government"))
 # Words that keep a role without an article one of many: "Senior commander said", "Former
-# minister says".
-_ONE_OF_MANY = frozenset("unnamed anonymous unidentified senior junior fellow former ex".split())
+# minister says", "one minister".
+_ONE_OF_MANY = QUANTIFIERS | frozenset(
+    "unnamed anonymous unidentified senior junior fellow former ex".split()
+)
 
 
 def _who(root) -> bool:
@@ -146,10 +148,7 @@ def source_type(span: TokenSpan) -> str:
             first in {"the", "its", "his", "her", "their"}
             or any(t.tag_ == "POS" or t.dep_ == "poss" for t in before)  # not "a commander
             # who gave only his first name"
-            or not any(
-                t.dep_ in ("det", "nummod") or t.lower_ in QUANTIFIERS | _ONE_OF_MANY
-                for t in before
-            )
+            or not any(t.dep_ in ("det", "nummod") or t.lower_ in _ONE_OF_MANY for t in before)
         )  # headline style drops the article: "..., says interior minister"
         return "named_person" if definite else "unnamed"
     if _vague_bodies(span, root, ents):
