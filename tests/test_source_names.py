@@ -49,6 +49,59 @@ def test_surname_first_name_is_one_source(nlp, full, short, appositive):
 
 
 @pytest.mark.parametrize(
+    "full, short",
+    [
+        ("Han Min-seok", "Han"),  # spaCy alone parsed "seok" as a noun: the subject was lost
+        ("Park Ji-hoon", "Park"),
+        ("Choi Yun-hee", "Choi"),
+        ("Tsai Ing-wen", "Tsai"),
+    ],
+)
+def test_hyphenated_given_name_is_one_source(nlp, full, short):
+    text = (
+        f"Seoul will review its joint drills, defence analyst {full} said on Monday. "
+        f'"We need a calmer approach," {short} said.'
+    )
+    assert [who(c) for c in run(nlp, text)] == [(True, full, "named_person")] * 2
+
+
+@pytest.mark.parametrize(
+    "full, short",
+    [
+        ("Ursula von der Leyen", "Von der Leyen"),  # NER: "Ursula von der" + "Leyen" a place
+        ("Mohammed bin Salman", "Bin Salman"),  # the later mention capitalised
+        ("Luiz Inácio Lula da Silva", "Lula"),
+    ],
+)
+def test_family_name_with_particles_is_one_source(nlp, full, short):
+    text = (
+        f"European Commission President {full} said the bloc would respond. "
+        f"{short} added that sanctions remained on the table."
+    )
+    assert [who(c) for c in run(nlp, text)] == [(True, full, "named_person")] * 2
+
+
+def test_hyphenated_given_name_tokens(nlp):
+    text = "Analyst Han Min-seok met New York-based envoys, a Food Co-op and Cold War-style foes."
+    doc = nlp(text)
+    words = [t.text for t in doc]
+    assert "Min-seok" in words and "York-based" not in words and "Co-op" not in words
+    assert doc[words.index("Min-seok")].pos_ == "PROPN"
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Han Min-seok"]
+    assert doc.text == text
+
+
+def test_given_name_components_added_once_and_without_a_model():
+    import spacy
+
+    from framing.pipeline.name_repair import MERGE, add_to
+
+    blank = add_to(add_to(spacy.blank("en")))  # no tagger, no NER: only the merge
+    assert blank.pipe_names == [MERGE]
+    assert [t.text for t in blank("Moon Jae-in spoke.")] == ["Moon", "Jae-in", "spoke", "."]
+
+
+@pytest.mark.parametrize(
     "intro, mention",
     [
         ("Russian President Vladimir Putin", "the Russian president"),

@@ -45,10 +45,13 @@ class ModelMissingError(InputError):
 
 @functools.lru_cache(maxsize=4)
 def load_nlp(name: str = MODEL) -> Language:
-    """Load the spaCy pipeline once per process (parser, NER, sentences)."""
+    """Load the spaCy pipeline once per process (parser, NER, sentences), with the components
+    that keep hyphenated given names whole (`name_repair`)."""
     spacy = _import_spacy()
+    from framing.pipeline.name_repair import add_to
+
     try:
-        return spacy.load(name)
+        return add_to(spacy.load(name))
     except OSError:
         raise ModelMissingError(
             f"spaCy model {name!r} is not installed; install it with: pip install {name}"

@@ -10,6 +10,7 @@ from framing.pipeline.lexicon import (
     DOCUMENT_KINDS,
     DOCUMENT_NOUNS,
     KNOWN_ORGS,
+    NAME_PARTICLES,
     ORG_LABELS,
     ORG_NOUNS,
     PERSON_ROLES,
@@ -102,13 +103,15 @@ class Memory:
 
     def full_name(self, short: str) -> str | None:
         """The latest longer name that contains `short` as a word ("Zhang" -> "Zhang Hong")
-        or, for a name of several words, ends with it ("Castro Diaz-Balart" -> "Fidel Castro
-        Diaz-Balart"); a personal name wins over a title."""
-        words = short.split()
+        or, for a name of several words, ends with it in any case ("Castro Diaz-Balart" -> "Fidel
+        Castro Diaz-Balart", "Von der Leyen" -> "Ursula von der Leyen"); a personal name wins
+        over a title."""
+        words, low = short.split(), short.lower()
         hits = [
             n
             for n, _ in self.people
-            if n != short and (short in n.split() if len(words) == 1 else n.endswith(" " + short))
+            if n != short
+            and (short in n.split() if len(words) == 1 else n.lower().endswith(" " + low))
         ]
         plain = [n for n in hits if n.split()[0].lower().rstrip(".") not in TITLE_WORDS]
         return (plain or hits or [None])[-1]
@@ -293,8 +296,9 @@ def resolve_mention(span: TokenSpan, memory: Memory) -> tuple[str, str] | None:
     if name:
         return memory.full_name(name) or name, "named_person"
     bare = text.removesuffix("'s").removesuffix("’s")
-    if " " not in bare and bare[:1].isupper():
-        full = memory.full_name(bare)  # "Zhang said", "Al-Mansoori said" (NER may miss them)
+    if bare[:1].isupper() and (" " not in bare or bare.split()[0].lower() in NAME_PARTICLES):
+        # "Zhang said", "Al-Mansoori said", "Von der Leyen said" (NER may miss or mistype them)
+        full = memory.full_name(bare)
         if full:
             return full, "named_person"
     described = described_name(span)

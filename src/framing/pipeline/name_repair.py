@@ -1,0 +1,143 @@
+"""Person names that spaCy's small English model breaks, repaired by three components around
+its own (`add_to`, called by `claims.load_nlp`).
+
+- Hyphenated given names written after the family name ("Han Min-seok", "Moon Jae-in", "Tsai
+  Ing-wen"): the tokenizer cuts "Min-seok" into "Min", "-", "seok", and the model then often
+  parses "seok" as a common noun of its own: in "..., defence analyst Han Min-seok said" the
+  subject of "said" became the start of the sentence, and "Han" alone an organisation. The
+  first component (before any model) merges such a given name into one token, so the tagger
+  and parser see one word; the second (after the tagger) tags it a singular proper noun (NNP,
+  PROPN by the attribute ruler); the third (after NER) makes family and given name one PERSON.
+  A given name is two romanised syllables joined by a hyphen (`SYLLABLE`: an optional onset,
+  vowels, an optional final n, ng, m, k, l, p or t) after a capitalised word of at most six
+  letters that is no function word. English compounds do not read as syllables ("New
+  York-based", "Donald Trump-led", "Cold War-style", "Rubio T-shirt"); on the texts of PolNeAR,
+  the Ukraine-crisis articles, NewsMTSC and the corpus every match is a Korean or Chinese name.
+- Family names with particles: NER ends a PERSON at "Ursula von der" and takes "Leyen" for a
+  place; the third component lets a PERSON that ends in particles (`NAME_PARTICLES`) take the
+  capitalised word after them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from framing.pipeline.lexicon import NAME_PARTICLES as PARTICLES
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+SYLLABLE = (
+    r"(?:[bcdfghjklmnprstwy]|ch|hs|sh|ts|zh|kk|tt|pp|ss|jj)?[yw]?[aeiou]{1,3}(?:ng|[nmklpt])?"
+)
+_GIVEN = re.compile(rf"{SYLLABLE}-{SYLLABLE}", re.IGNORECASE)
+_CANDIDATE = re.compile(r"(?<![\w-])([A-Z][a-z]{0,5}) ([A-Z][a-z]{0,5}-[a-z]{1,6})(?![\w-])")
+# first parts that make an English compound, not a given name ("Food Co-op")
+_PREFIXES = frozenset("co ex re de pre pro non vice mid bi tri pan".split())
+
+# words before a capitalised compound that are no family name ("The Pro-war lobby")
+_FUNCTION_WORDS = frozenset(
+    """a an the this that these those its his her their our my your and or but of in on at to
+    for by with from as if so no not nor yet all any both each every some such than then when
+    where while who whom whose which what why how is are was were be been said says""".split()
+)
+
+MERGE, TAG, ENTITY = "framing_given_name_merge", "framing_given_name_tag", "framing_given_name_ent"
+
+
+def given_name_spans(text: str) -> list[tuple[int, int]]:
+    """Character offsets of the hyphenated given names in `text`.
+
+    >>> t = "Analyst Han Min-seok said. New York-based groups met Moon Jae-in."
+    >>> [t[a:b] for a, b in given_name_spans(t)]
+    ['Min-seok', 'Jae-in']
+    >>> given_name_spans("The Pro-war lobby, Food Co-op and a Donald Trump-led team")
+    []
+    """
+    out = []
+    for m in _CANDIDATE.finditer(text):
+        family, given = m.group(1), m.group(2)
+        if family.lower() in _FUNCTION_WORDS or given.split("-")[0].lower() in _PREFIXES:
+            continue
+        if _GIVEN.fullmatch(given):
+            out.append(m.span(2))
+    return out
+
+
+def _merge(doc: Doc) -> Doc:
+    spans = [doc.char_span(a, b) for a, b in given_name_spans(doc.text)]
+    with doc.retokenize() as retokenizer:
+        for span in spans:
+            if span is not None and len(span) > 1:
+                retokenizer.merge(span)
+    return doc
+
+
+def _given_positions(doc: Doc) -> list[int]:
+    starts = {a for a, _ in given_name_spans(doc.text)}
+    return [t.i for t in doc if t.idx in starts and "-" in t.text and t.i > 0]
+
+
+def _tag(doc: Doc) -> Doc:
+    for i in _given_positions(doc):
+        doc[i].tag_ = "NNP"
+    return doc
+
+
+def _entity(doc: Doc) -> Doc:
+    from spacy.tokens import Span
+
+    ents = list(doc.ents)
+
+    def put(start: int, end: int) -> None:
+        nonlocal ents
+        new = Span(doc, start, end, label="PERSON")
+        ents = [e for e in ents if e.end <= new.start or e.start >= new.end] + [new]
+
+    for i in _given_positions(doc):
+        # a PERSON that already holds the family name keeps its start
+        held = [e.start for e in ents if e.start <= i - 1 < e.end and e.label_ == "PERSON"]
+        put(held[0] if held else i - 1, i + 1)
+    for e in [e for e in ents if e.label_ == "PERSON"]:
+        end = _particle_end(doc, e.end)
+        if end > e.end:
+            put(e.start, end)
+    doc.ents = sorted(ents, key=lambda e: e.start)
+    return doc
+
+
+def _particle_end(doc: Doc, end: int) -> int:
+    """Where a PERSON entity that stops inside a name's particles should end: "Ursula von der"
+    + "Leyen" (which NER took for a place) is one name; `end` when nothing follows.
+
+    The entity's last tokens are lower-case particles (`PARTICLES`) and the next one a
+    capitalised word; the name takes it and at most one more capitalised word after it."""
+    k = end
+    while k > 0 and doc[k - 1].text in PARTICLES:
+        k -= 1
+    if k == end or k == 0 or end >= len(doc) or not doc[end].text.istitle():
+        return end
+    stop = end + 1
+    if stop < len(doc) and doc[stop].text.istitle() and doc[stop].pos_ == "PROPN":
+        stop += 1
+    return stop
+
+
+def add_to(nlp: Language) -> Language:
+    """`nlp` with the three components (once; a pipeline without a tagger or NER gets those
+    it can hold)."""
+    from spacy.language import Language
+
+    for name, func in ((MERGE, _merge), (TAG, _tag), (ENTITY, _entity)):
+        if name not in Language.factories:
+            Language.component(name, func=func)
+    if MERGE in nlp.pipe_names:
+        return nlp
+    nlp.add_pipe(MERGE, first=True)
+    if "tagger" in nlp.pipe_names:
+        nlp.add_pipe(TAG, after="tagger")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe(ENTITY, after="ner")
+    return nlp
