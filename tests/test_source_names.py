@@ -55,6 +55,8 @@ def test_surname_first_name_is_one_source(nlp, full, short, appositive):
         ("Park Ji-hoon", "Park"),
         ("Choi Yun-hee", "Choi"),
         ("Tsai Ing-wen", "Tsai"),
+        ("Ko Wen-je", "Ko"),  # merged alone, the given name was parsed as an adverb
+        ("Lau Suk-yee", "Lau"),  # spaCy alone cut it to "Lau Suk"
     ],
 )
 def test_hyphenated_given_name_is_one_source(nlp, full, short):
@@ -71,6 +73,8 @@ def test_hyphenated_given_name_is_one_source(nlp, full, short):
         ("Ursula von der Leyen", "Von der Leyen"),  # NER: "Ursula von der" + "Leyen" a place
         ("Mohammed bin Salman", "Bin Salman"),  # the later mention capitalised
         ("Luiz Inácio Lula da Silva", "Lula"),
+        ("Maria del Pilar Gomez", "Gomez"),  # spaCy alone: "Pilar Gomez"
+        ("Abdel Fattah el-Sisi", "El-Sisi"),  # one word led by a particle, in another case
     ],
 )
 def test_family_name_with_particles_is_one_source(nlp, full, short):
@@ -86,9 +90,32 @@ def test_hyphenated_given_name_tokens(nlp):
     doc = nlp(text)
     words = [t.text for t in doc]
     assert "Min-seok" in words and "York-based" not in words and "Co-op" not in words
-    assert doc[words.index("Min-seok")].pos_ == "PROPN"
+    given = doc[words.index("Min-seok")]
+    assert given.pos_ == "PROPN" and given.norm_ == "min-seok"  # the stand-in norm is undone
     assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Han Min-seok"]
     assert doc.text == text
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [  # English compounds after a capitalised word stay as spaCy reads them
+        ("The China Win-win Forum said the talks were useful.", "The China Win-win Forum"),
+        (
+            "Organisers of the Seoul Hip-hop Festival said tickets sold out.",
+            "Organisers of the Seoul Hip-hop Festival",
+        ),
+        ("Hong Kong-run media said the visit was cancelled.", "Hong Kong-run media"),
+    ],
+)
+def test_english_compounds_are_not_given_names(nlp, text, source):
+    (claim,) = run(nlp, text)
+    assert claim.attribution.source == source
+    assert claim.attribution.source_type != "named_person"
+
+
+def test_particle_name_stops_before_a_date(nlp):
+    doc = nlp("Rates would fall, Dutch economist Jan van der Berg Friday told the forum.")
+    assert "Jan van der Berg" in [e.text for e in doc.ents if e.label_ == "PERSON"]
 
 
 def test_given_name_components_added_once_and_without_a_model():

@@ -24,6 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from framing.pipeline.lexicon import NAME_PARTICLES as PARTICLES
+from framing.pipeline.lexicon import SURNAMES
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -37,12 +38,17 @@ _CANDIDATE = re.compile(r"(?<![\w-])([A-Z][a-z]{0,5}) ([A-Z][a-z]{0,5}-[a-z]{1,6
 # first parts that make an English compound, not a given name ("Food Co-op")
 _PREFIXES = frozenset("co ex re de pre pro non vice mid bi tri pan".split())
 
-# words before a capitalised compound that are no family name ("The Pro-war lobby")
-_FUNCTION_WORDS = frozenset(
-    """a an the this that these those its his her their our my your and or but of in on at to
-    for by with from as if so no not nor yet all any both each every some such than then when
-    where while who whom whose which what why how is are was were be been said says""".split()
+# family names a hyphenated given name follows: `SURNAMES` (pinyin, Korean, Vietnamese) and the
+# Wade-Giles, Cantonese and other Korean spellings of news copy
+FAMILY_NAMES = SURNAMES | frozenset(
+    """Au Chan Chang Chao Chau Cheung Chiang Chin Chiu Chou Chow Choy Chu Fok Fung Hsiao Hsieh
+    Hsu Hung Ip Kam Kao Koo Kuo Kwok Lau Law Leong Leung Lien Lo Lui Luk Mak Mok Ng Pang Poon
+    Shih Shum Siu Soong Sze Tam Teng Tien Tong Tsai Tsang Tsao Tseng Tsoi Tsui Tse Tung Wong
+    Yen Yeung Yip Yuen Ban Bang Byun Cha Choo Gil Gong Ham Hyun Jin Joo Kook Maeng Mun Na Paik
+    Pyo Rhee Roh Seol Shim Sim Suh Tak Uhm Won Yeo Yeom Yi Yook""".split()
 )
+
+STAND_IN = "smith"  # the norm a given name is read with while the models run
 
 MERGE, TAG, ENTITY = "framing_given_name_merge", "framing_given_name_tag", "framing_given_name_ent"
 
@@ -53,15 +59,15 @@ def given_name_spans(text: str) -> list[tuple[int, int]]:
     >>> t = "Analyst Han Min-seok said. New York-based groups met Moon Jae-in."
     >>> [t[a:b] for a, b in given_name_spans(t)]
     ['Min-seok', 'Jae-in']
-    >>> given_name_spans("The Pro-war lobby, Food Co-op and a Donald Trump-led team")
+    >>> given_name_spans("Pro-war Co-op, China Win-win, Hong Kong-run, Busan Dong-gu, Kim-style")
     []
     """
     out = []
     for m in _CANDIDATE.finditer(text):
         family, given = m.group(1), m.group(2)
-        if family.lower() in _FUNCTION_WORDS or given.split("-")[0].lower() in _PREFIXES:
+        if family not in FAMILY_NAMES or given.split("-")[0].lower() in _PREFIXES:
             continue
-        if _GIVEN.fullmatch(given):
+        if _GIVEN.fullmatch(given) and not (family == "Hong" and given.startswith("Kong-")):
             out.append(m.span(2))
     return out
 
@@ -72,6 +78,11 @@ def _merge(doc: Doc) -> Doc:
         for span in spans:
             if span is not None and len(span) > 1:
                 retokenizer.merge(span)
+    for i in _given_positions(doc):
+        # the models read a word by its norm (and its shape and ends, which stay): a common
+        # name's norm parses "Defence analyst Ko Wen-je said" with the name as the subject, where
+        # the merged word alone is often read as an adverb; the ENTITY component restores it
+        doc[i].norm_ = STAND_IN
     return doc
 
 
@@ -97,6 +108,7 @@ def _entity(doc: Doc) -> Doc:
         ents = [e for e in ents if e.end <= new.start or e.start >= new.end] + [new]
 
     for i in _given_positions(doc):
+        doc[i].norm_ = doc[i].lower_
         # a PERSON that already holds the family name keeps its start
         held = [e.start for e in ents if e.start <= i - 1 < e.end and e.label_ == "PERSON"]
         put(held[0] if held else i - 1, i + 1)
@@ -112,17 +124,32 @@ def _particle_end(doc: Doc, end: int) -> int:
     """Where a PERSON entity that stops inside a name's particles should end: "Ursula von der"
     + "Leyen" (which NER took for a place) is one name; `end` when nothing follows.
 
-    The entity's last tokens are lower-case particles (`PARTICLES`) and the next one a
-    capitalised word; the name takes it and at most one more capitalised word after it."""
+    The entity's last tokens are lower-case particles (`PARTICLES`); the name takes the
+    capitalised word after them and one more proper noun ("Maria del" + "Pilar Gomez"), neither
+    of them a date ("Jan van der" + "Berg", not "Friday")."""
     k = end
     while k > 0 and doc[k - 1].text in PARTICLES:
         k -= 1
-    if k == end or k == 0 or end >= len(doc) or not doc[end].text.istitle():
+    if k == end or k == 0:
         return end
-    stop = end + 1
-    if stop < len(doc) and doc[stop].text.istitle() and doc[stop].pos_ == "PROPN":
+
+    def name_word(t) -> bool:
+        return (
+            t.text.istitle() and t.ent_type_ not in ("DATE", "TIME") and t.lower_ not in _CALENDAR
+        )
+
+    stop = end
+    while stop < min(end + 2, len(doc)) and name_word(doc[stop]):
+        if stop > end and doc[stop].pos_ != "PROPN":
+            break
         stop += 1
     return stop
+
+
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december""".split()
+)
 
 
 def add_to(nlp: Language) -> Language:

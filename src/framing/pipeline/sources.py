@@ -104,14 +104,19 @@ class Memory:
     def full_name(self, short: str) -> str | None:
         """The latest longer name that contains `short` as a word ("Zhang" -> "Zhang Hong")
         or, for a name of several words, ends with it in any case ("Castro Diaz-Balart" -> "Fidel
-        Castro Diaz-Balart", "Von der Leyen" -> "Ursula von der Leyen"); a personal name wins
+        Castro Diaz-Balart", "Von der Leyen" -> "Ursula von der Leyen"); a one-word name led by
+        a particle in any case too ("El-Sisi" -> "Abdel Fattah el-Sisi"); a personal name wins
         over a title."""
         words, low = short.split(), short.lower()
         hits = [
             n
             for n, _ in self.people
             if n != short
-            and (short in n.split() if len(words) == 1 else n.lower().endswith(" " + low))
+            and (
+                short in n.split() or _particle_led(short) and low in n.lower().split()
+                if len(words) == 1
+                else n.lower().endswith(" " + low)
+            )
         ]
         plain = [n for n in hits if n.split()[0].lower().rstrip(".") not in TITLE_WORDS]
         return (plain or hits or [None])[-1]
@@ -212,6 +217,12 @@ class Memory:
             if want(head, kind, source):
                 return source, kind
         return None
+
+
+def _particle_led(word: str) -> bool:
+    """A one-word name led by a particle and a hyphen ("Al-Mansoori", "El-Sisi")."""
+    head, dash, rest = word.partition("-")
+    return bool(dash and rest) and head.lower() in NAME_PARTICLES
 
 
 def places_of(docs: list[Doc]) -> set[str]:
