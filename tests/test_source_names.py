@@ -1,6 +1,7 @@
-"""Source names (issue #9, rules): family names written first, roles standing for the person
-who holds them, one string for one group, negated subjects, and the channel of nested
-attribution. All sentences are invented."""
+"""Source names (issue #9, rules): family names written first, names spaCy's small model breaks
+(hyphenated given names, family names with particles), roles standing for the person who holds
+them, one string for one group, negated subjects, and the channel of nested attribution. All
+sentences are invented."""
 
 from __future__ import annotations
 

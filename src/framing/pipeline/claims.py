@@ -46,7 +46,7 @@ class ModelMissingError(InputError):
 @functools.lru_cache(maxsize=4)
 def load_nlp(name: str = MODEL) -> Language:
     """Load the spaCy pipeline once per process (parser, NER, sentences), with the components
-    that keep hyphenated given names whole (`name_repair`)."""
+    that keep hyphenated given names and names with particles whole (`name_repair`)."""
     spacy = _import_spacy()
     from framing.pipeline.name_repair import add_to
 

@@ -107,12 +107,12 @@ TITLE_WORDS = _w("""mr mrs ms dr prof president premier minister ambassador gene
     senator sen rep governor captain capt major maj sergeant commander foreign defense defence
     state chairman sri dato datuk sheikh pm chancellor mayor professor congressman congresswoman
     legislator lawmaker rank prince princess king queen speaker""")
-# Family names written first (Chinese, Korean, Vietnamese): "Tan Wenlu", "Park Ji-won", "Le Thi
-# Hoa" are one person however NER splits, shortens or labels them.
 # lower-case words inside family names ("von der Leyen", "bin Salman", "da Silva")
 NAME_PARTICLES = frozenset(
     "von van der den de da di du del della dos das do bin ibn al el la le ter zu".split()
 )
+# Family names written first (Chinese, Korean, Vietnamese): "Tan Wenlu", "Park Ji-won", "Le Thi
+# Hoa" are one person however NER splits, shortens or labels them.
 SURNAMES = frozenset(
     """Bai Bao Cai Cao Chen Cheng Cui Dai Deng Ding Dong Du Duan Fan Fang Feng Fu Gao Ge Gong Gu
     Guan Guo Han Hao He Hou Hu Hua Huang Ji Jia Jiang Jin Kong Lai Lei Li Liang Liao Lin Liu Long

@@ -5,17 +5,19 @@ its own (`add_to`, called by `claims.load_nlp`).
   Ing-wen"): the tokenizer cuts "Min-seok" into "Min", "-", "seok", and the model then often
   parses "seok" as a common noun of its own: in "..., defence analyst Han Min-seok said" the
   subject of "said" became the start of the sentence, and "Han" alone an organisation. The
-  first component (before any model) merges such a given name into one token, so the tagger
-  and parser see one word; the second (after the tagger) tags it a singular proper noun (NNP,
-  PROPN by the attribute ruler); the third (after NER) makes family and given name one PERSON.
-  A given name is two romanised syllables joined by a hyphen (`SYLLABLE`: an optional onset,
-  vowels, an optional final n, ng, m, k, l, p or t) after a capitalised word of at most six
-  letters that is no function word. English compounds do not read as syllables ("New
-  York-based", "Donald Trump-led", "Cold War-style", "Rubio T-shirt"); on the texts of PolNeAR,
-  the Ukraine-crisis articles, NewsMTSC and the corpus every match is a Korean or Chinese name.
+  first component (before any model) merges such a given name into one token and lets the
+  models read it with a common surname's norm (`STAND_IN`), so the tagger and parser see one
+  name; the second (after the tagger) tags it a singular proper noun (NNP, PROPN by the
+  attribute ruler); the third (after NER) gives it back its own norm and makes family and given
+  name one PERSON. A given name is two romanised syllables joined by a hyphen (`SYLLABLE`: an
+  optional onset, vowels, an optional final n, ng, m, k, l, p or t) after a known family name
+  (`FAMILY_NAMES`). English compounds fail one test or the other ("New York-based", "Donald
+  Trump-led", "China Win-win Forum", "Seoul Hip-hop", "Hong Kong-run"); on the texts of
+  PolNeAR, the Ukraine-crisis articles, NewsMTSC and the corpus every match is a Korean or
+  Chinese name.
 - Family names with particles: NER ends a PERSON at "Ursula von der" and takes "Leyen" for a
   place; the third component lets a PERSON that ends in particles (`NAME_PARTICLES`) take the
-  capitalised word after them.
+  capitalised word after them (`_particle_end`).
 """
 
 from __future__ import annotations
