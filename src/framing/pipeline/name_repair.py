@@ -75,12 +75,13 @@ def given_name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _merge(doc: Doc) -> Doc:
-    spans = [doc.char_span(a, b) for a, b in given_name_spans(doc.text)]
+    found = given_name_spans(doc.text)
+    spans = [doc.char_span(a, b) for a, b in found]
     with doc.retokenize() as retokenizer:
         for span in spans:
             if span is not None and len(span) > 1:
                 retokenizer.merge(span)
-    for i in _given_positions(doc):
+    for i in _given_positions(doc, found):
         # the models read a word by its norm (and its shape and ends, which stay): a common
         # name's norm parses "Defence analyst Ko Wen-je said" with the name as the subject, where
         # the merged word alone is often read as an adverb; the ENTITY component restores it
@@ -88,8 +89,9 @@ def _merge(doc: Doc) -> Doc:
     return doc
 
 
-def _given_positions(doc: Doc) -> list[int]:
-    starts = {a for a, _ in given_name_spans(doc.text)}
+def _given_positions(doc: Doc, found: list[tuple[int, int]] | None = None) -> list[int]:
+    """Indices of the merged given names (`found`: `given_name_spans` of the text, if known)."""
+    starts = {a for a, _ in (given_name_spans(doc.text) if found is None else found)}
     return [t.i for t in doc if t.idx in starts and "-" in t.text and t.i > 0]
 
 

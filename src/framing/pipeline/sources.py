@@ -107,17 +107,7 @@ class Memory:
         Castro Diaz-Balart", "Von der Leyen" -> "Ursula von der Leyen"); a one-word name led by
         a particle in any case too ("El-Sisi" -> "Abdel Fattah el-Sisi"); a personal name wins
         over a title."""
-        words, low = short.split(), short.lower()
-        hits = [
-            n
-            for n, _ in self.people
-            if n != short
-            and (
-                short in n.split() or _particle_led(short) and low in n.lower().split()
-                if len(words) == 1
-                else n.lower().endswith(" " + low)
-            )
-        ]
+        hits = [n for n, _ in self.people if n != short and _shortens(short, n)]
         plain = [n for n in hits if n.split()[0].lower().rstrip(".") not in TITLE_WORDS]
         return (plain or hits or [None])[-1]
 
@@ -219,10 +209,14 @@ class Memory:
         return None
 
 
-def _particle_led(word: str) -> bool:
-    """A one-word name led by a particle and a hyphen ("Al-Mansoori", "El-Sisi")."""
-    head, dash, rest = word.partition("-")
-    return bool(dash and rest) and head.lower() in NAME_PARTICLES
+def _shortens(short: str, name: str) -> bool:
+    """Whether `short` is a shorter mention of `name` (`Memory.full_name`)."""
+    low = short.lower()
+    if " " in short:
+        return name.lower().endswith(" " + low)
+    head, dash, rest = short.partition("-")
+    led = bool(dash and rest) and head.lower() in NAME_PARTICLES  # "Al-Mansoori", "El-Sisi"
+    return short in name.split() or led and low in name.lower().split()
 
 
 def places_of(docs: list[Doc]) -> set[str]:
